@@ -1,0 +1,42 @@
+{
+    "name": "Student Mentor",
+    "version": "18.0.1.0.0",
+    "category": "Education",
+    "summary": "Peer mentorship for OpenEduCat: mentor applications, allocations, "
+    "video meetings from the portal, follow-ups, SMART goals",
+    "author": "op_student_mentor developers",
+    "website": "https://github.com/op-student-mentor/op_student_mentor",
+    "maintainers": ["op-student-mentor"],
+    "license": "LGPL-3",
+    "depends": ["openeducat_core", "openeducat_exam", "mail", "portal"],
+    "data": [
+        "security/op_student_mentor_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/op_mentor_focus_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "wizard/op_mentor_reject_wizard_views.xml",
+        "wizard/op_mentor_meeting_reschedule_wizard_views.xml",
+        "views/op_mentor_focus_views.xml",
+        "views/op_student_achievement_views.xml",
+        "views/op_student_skill_views.xml",
+        "views/op_mentor_details_views.xml",
+        "views/op_mentor_allocation_views.xml",
+        "views/op_mentor_meeting_views.xml",
+        "views/op_mentor_followup_views.xml",
+        "views/op_student_views.xml",
+        "views/op_student_mentor_menus.xml",
+    ],
+    "demo": [
+        "demo/op_student_mentor_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "op_student_mentor/static/tests/tours/**/*",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,491 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+
+class OpMentorDetails(models.Model):
+    _name = "op.mentor.details"
+    _description = "Mentor Application"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(
+        "Request ID", required=True, copy=False, readonly=True, default=lambda self: self.env._("New"), index="trigram"
+    )
+    faculty_id = fields.Many2one(
+        "op.faculty",
+        "Faculty",
+        required=True,
+        tracking=True,
+        index=True,
+        default=lambda self: self.env["op.faculty"]._get_current_faculty(),
+        help="The nominating faculty member. Only a mentorship administrator may change it.",
+    )
+    course_id = fields.Many2one("op.course", "Course", required=True, tracking=True, index=True)
+    batch_id = fields.Many2one(
+        "op.batch", "Batch", required=True, tracking=True, index=True, domain="[('course_id', '=', course_id)]"
+    )
+    mentor_focus_id = fields.Many2many(
+        "op.mentor.focus",
+        "op_mentor_details_focus_rel",
+        "details_id",
+        "focus_id",
+        string="Mentor Focus",
+        required=True,
+    )
+    student_id = fields.Many2one(
+        "op.student",
+        "Student (Mentor)",
+        required=True,
+        tracking=True,
+        index=True,
+        domain="[('id', 'in', allowed_student_ids)]",
+    )
+    student_detail_ids = fields.Many2many(
+        "op.student",
+        "op_mentor_details_mentee_rel",
+        "details_id",
+        "student_id",
+        string="Mentees",
+        domain="[('id', 'in', allowed_student_ids), ('id', '!=', student_id)]",
+    )
+    gradebook_id = fields.Many2one(
+        "op.marksheet.line",
+        "Gradebook",
+        required=True,
+        compute="_compute_gradebook_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('student_id', '=', student_id)]",
+        help="The candidate's performance record: a marksheet line of the student, "
+        "by default the latest one for the batch.",
+    )
+    percentage = fields.Float(
+        compute="_compute_percentage", store=True, digits=(5, 2), aggregator="avg", help="From the gradebook record."
+    )
+    achivement_ids = fields.Many2many(
+        "op.student.achievement", string="Achievements", compute="_compute_achievements_skills"
+    )
+    skill_ids = fields.Many2many("op.student.skill", string="Skills", compute="_compute_achievements_skills")
+    status = fields.Selection(
+        [("draft", "Draft"), ("pending", "Pending Approval"), ("approve", "Approved"), ("reject", "Rejected")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    reason_for_mentorship = fields.Text("Reason")
+    rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    allocation_ids = fields.One2many("op.mentor.allocation", "application_id", string="Allocations")
+    allocation_count = fields.Integer(compute="_compute_allocation_count")
+    allowed_course_ids = fields.Many2many("op.course", compute="_compute_allowed_course_ids")
+    allowed_student_ids = fields.Many2many("op.student", compute="_compute_allowed_student_ids")
+    can_approve = fields.Boolean(compute="_compute_can_approve")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+
+    # ------------------------------------------------------------
+    # COMPUTE / ONCHANGE
+    # ------------------------------------------------------------
+
+    @api.depends("faculty_id")
+    def _compute_allowed_course_ids(self):
+        Course = self.env["op.course"]
+        is_admin = self.env.user.has_group("op_student_mentor.group_op_mentor_admin")
+        for application in self:
+            if is_admin and not application.faculty_id.faculty_subject_ids:
+                application.allowed_course_ids = Course.search([])
+            else:
+                application.allowed_course_ids = Course.search(
+                    [("subject_ids", "in", application.faculty_id.sudo().faculty_subject_ids.ids)]
+                )
+
+    @api.depends("course_id", "batch_id")
+    def _compute_allowed_student_ids(self):
+        for application in self:
+            application.allowed_student_ids = application._batch_students()
+
+    @api.depends("student_id", "batch_id")
+    def _compute_gradebook_id(self):
+        for application in self:
+            if application.gradebook_id.student_id == application.student_id and application.gradebook_id:
+                continue
+            application.gradebook_id = application._latest_marksheet_line()
+
+    @api.depends("gradebook_id.percentage")
+    def _compute_percentage(self):
+        for application in self:
+            application.percentage = application.gradebook_id.sudo().percentage
+
+    @api.depends("student_id")
+    def _compute_achievements_skills(self):
+        for application in self:
+            application.achivement_ids = application.student_id.achievement_ids
+            application.skill_ids = application.student_id.skill_ids
+
+    def _compute_allocation_count(self):
+        counts = dict(
+            self.env["op.mentor.allocation"]
+            .with_context(active_test=False)
+            ._read_group([("application_id", "in", self.ids)], ["application_id"], ["__count"])
+        )
+        for application in self:
+            application.allocation_count = counts.get(application, 0)
+
+    def _compute_can_approve(self):
+        is_admin = self.env.user.has_group("op_student_mentor.group_op_mentor_admin")
+        for application in self:
+            application.can_approve = is_admin and application.status == "pending"
+
+    @api.onchange("course_id")
+    def _onchange_course_id(self):
+        if self.batch_id and self.batch_id.course_id != self.course_id:
+            self.batch_id = False
+
+    @api.onchange("batch_id", "student_id")
+    def _onchange_batch_student(self):
+        allowed = self._batch_students()
+        if self.student_id and self.student_id not in allowed:
+            self.student_id = False
+        self.student_detail_ids = self.student_detail_ids.filtered(lambda s: s in allowed and s != self.student_id)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("course_id", "batch_id")
+    def _check_batch_course(self):
+        for application in self:
+            if application.batch_id.course_id != application.course_id:
+                raise ValidationError(
+                    self.env._(
+                        "Batch %(batch)s does not belong to course %(course)s.",
+                        batch=application.batch_id.display_name,
+                        course=application.course_id.display_name,
+                    )
+                )
+
+    @api.constrains("student_id", "student_detail_ids", "batch_id", "course_id")
+    def _check_students_in_batch(self):
+        for application in self:
+            enrolled = application._batch_students()
+            if application.student_id not in enrolled:
+                raise ValidationError(
+                    self.env._(
+                        "Cannot find student for mentor: %(student)s is not enrolled in batch %(batch)s. "
+                        "Check the course and batch selection.",
+                        student=application.student_id.name,
+                        batch=application.batch_id.display_name,
+                    )
+                )
+            if application.student_id in application.student_detail_ids:
+                raise ValidationError(
+                    self.env._("%(student)s cannot be their own mentee.", student=application.student_id.name)
+                )
+            outsiders = application.student_detail_ids - enrolled
+            if outsiders:
+                raise ValidationError(
+                    self.env._(
+                        "Mentees must be enrolled in batch %(batch)s: %(students)s is not.",
+                        batch=application.batch_id.display_name,
+                        students=", ".join(outsiders.mapped("name")),
+                    )
+                )
+
+    @api.constrains("student_id", "batch_id", "status")
+    def _check_duplicate_mentor(self):
+        for application in self.filtered(lambda a: a.status != "reject"):
+            duplicate = self.sudo().search(
+                [
+                    ("id", "!=", application.id),
+                    ("student_id", "=", application.student_id.id),
+                    ("batch_id", "=", application.batch_id.id),
+                    ("status", "!=", "reject"),
+                ],
+                limit=1,
+            )
+            if duplicate:
+                raise ValidationError(
+                    self.env._(
+                        "Duplicate mentor: %(student)s already has application %(application)s for batch "
+                        "%(batch)s. Use the existing record instead of creating a new one.",
+                        student=application.student_id.name,
+                        application=duplicate.name,
+                        batch=application.batch_id.display_name,
+                    )
+                )
+
+    @api.constrains("gradebook_id", "student_id")
+    def _check_gradebook(self):
+        for application in self:
+            if application.gradebook_id.sudo().student_id != application.student_id:
+                raise ValidationError(
+                    self.env._(
+                        "The gradebook record must be a marksheet line of %(student)s.",
+                        student=application.student_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_no_gradebook(vals)
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("op.mentor.details") or self.env._("New")
+        applications = super().create(vals_list)
+        applications._check_faculty_change()
+        return applications
+
+    def write(self, vals):
+        if "faculty_id" in vals:
+            self._check_faculty_change(vals["faculty_id"])
+        if not self.env.is_superuser() and not self.env.context.get("mentor_status_update"):
+            # Decided applications are a record of the program: only the workflow changes them.
+            decided = self.filtered(lambda a: a.status in ("approve", "reject"))
+            if decided and set(vals) - {"message_main_attachment_id"}:
+                raise UserError(
+                    self.env._(
+                        "Application %(name)s is already decided; reset it to draft to change it.",
+                        name=decided[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        for application in self:
+            if application.status in ("approve", "reject") or (
+                application.status == "pending"
+                and not self.env.user.has_group("op_student_mentor.group_op_mentor_admin")
+            ):
+                raise UserError(
+                    self.env._("Application %(name)s has been submitted; it cannot be deleted.", name=application.name)
+                )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_submit(self):
+        self._check_status_update("pending")
+        self._set_status("pending")
+        self._activity_update()
+        return True
+
+    def action_approve(self):
+        self._check_status_update("approve")
+        self._set_status("approve")
+        self._create_allocations()
+        self._activity_update()
+        return True
+
+    def action_reject(self, reason=None):
+        """Without a reason, open the wizard that asks for it."""
+        if not reason:
+            self._check_status_update("reject")
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Reject Mentor Application"),
+                "res_model": "op.mentor.reject.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_application_ids": self.ids},
+            }
+        if not reason.strip():
+            raise UserError(self.env._("A rejection needs a reason."))
+        self._check_status_update("reject")
+        self._set_status("reject", rejection_reason=reason.strip())
+        self._activity_update()
+        return True
+
+    def action_draft(self):
+        self._check_status_update("draft")
+        self._set_status("draft", rejection_reason=False)
+        self._activity_update()
+        return True
+
+    def action_view_allocations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("op_student_mentor.op_mentor_allocation_action")
+        action.update(domain=[("application_id", "=", self.id)], context={"active_test": False})
+        return action
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    _TRANSITIONS = {
+        "pending": ("draft",),
+        "approve": ("pending",),
+        "reject": ("pending",),
+        "draft": ("reject", "pending"),
+    }
+
+    def _check_status_update(self, status):
+        """The one place that decides who may move an application to ``status``."""
+        labels = dict(self._fields["status"]._description_selection(self.env))
+        is_admin = self.env.user.has_group("op_student_mentor.group_op_mentor_admin")
+        for application in self:
+            if application.status not in self._TRANSITIONS[status]:
+                raise UserError(
+                    self.env._(
+                        "Application %(name)s is %(current)s; it cannot be moved to %(target)s.",
+                        name=application.name,
+                        current=labels[application.status],
+                        target=labels[status],
+                    )
+                )
+            if status in ("approve", "reject", "draft") and not is_admin:
+                raise AccessError(
+                    self.env._("Only a mentorship administrator can approve, reject or reset mentor applications.")
+                )
+            if status == "pending":
+                # Submitting is writing: the record rules say whose applications these are.
+                application.check_access("write")
+
+    def _set_status(self, status, **extra):
+        # Re-read the status under a row lock so two concurrent decisions cannot both pass.
+        self.env.cr.execute("SELECT id, status FROM op_mentor_details WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+        current = dict(self.env.cr.fetchall())
+        self.invalidate_recordset(["status"])
+        allowed = self._TRANSITIONS[status]
+        stale = self.filtered(lambda a: current.get(a.id) not in allowed)
+        if stale:
+            raise UserError(
+                self.env._("Application %(name)s was changed by someone else meanwhile; reload it.", name=stale[0].name)
+            )
+        self.with_context(mentor_status_update=True).sudo().write(dict(status=status, **extra))
+
+    def _create_allocations(self):
+        vals_list = [
+            {
+                "application_id": application.id,
+                "mentor_id": application.student_id.id,
+                "course_id": application.course_id.id,
+                "batch_id": application.batch_id.id,
+                "student_ids": [fields.Command.set(application.student_detail_ids.ids)],
+            }
+            for application in self
+        ]
+        return self.env["op.mentor.allocation"].sudo().create(vals_list)
+
+    def _activity_update(self):
+        """Approval activity for the administrators while pending; the faculty hears the outcome."""
+        activity_type = self.env.ref("op_student_mentor.mail_act_mentor_approval")
+        to_clean = self.filtered(lambda a: a.status != "pending")
+        if to_clean:
+            to_clean.sudo().activity_unlink(["op_student_mentor.mail_act_mentor_approval"])
+        pending = self.filtered(lambda a: a.status == "pending")
+        if pending:
+            admins = (
+                self.env.ref("op_student_mentor.group_op_mentor_admin")
+                .sudo()
+                .users.filtered(
+                    lambda u: u.active
+                    and not u.share
+                    and u._is_internal()
+                    and u.id != self.env.ref("base.user_root").id
+                )
+            )
+            activities = []
+            for application in pending:
+                for admin in admins:
+                    activities.append(
+                        {
+                            "activity_type_id": activity_type.id,
+                            "res_id": application.id,
+                            "res_model_id": self.env["ir.model"]._get_id(self._name),
+                            "user_id": admin.id,
+                            "summary": self.env._(
+                                "Review mentor application of %(student)s", student=application.student_id.name
+                            ),
+                        }
+                    )
+            self.env["mail.activity"].sudo().create(activities)
+        for application in self.filtered(lambda a: a.status in ("approve", "reject")):
+            application._notify_faculty()
+
+    def _notify_faculty(self):
+        partner = self.faculty_id.sudo().partner_id
+        if self.status == "approve":
+            body = self.env._(
+                "Your nomination of %(student)s as mentor for %(batch)s was approved.",
+                student=self.student_id.name,
+                batch=self.batch_id.display_name,
+            )
+        else:
+            body = self.env._(
+                "Your nomination of %(student)s as mentor for %(batch)s was rejected. Reason: %(reason)s",
+                student=self.student_id.name,
+                batch=self.batch_id.display_name,
+                reason=self.rejection_reason,
+            )
+        self.sudo().message_post(
+            body=body,
+            partner_ids=partner.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _batch_students(self):
+        """Students enrolled (op.student.course) in this application's course and batch."""
+        self.ensure_one()
+        if not self.batch_id:
+            return self.env["op.student"]
+        enrolments = (
+            self.env["op.student.course"]
+            .sudo()
+            .search([("batch_id", "=", self.batch_id.id), ("course_id", "=", self.course_id.id)])
+        )
+        return enrolments.student_id.sudo(False)
+
+    def _latest_marksheet_line(self):
+        self.ensure_one()
+        if not self.student_id:
+            return self.env["op.marksheet.line"]
+        Line = self.env["op.marksheet.line"].sudo()
+        domain = [("student_id", "=", self.student_id.id)]
+        line = (
+            Line.search(
+                domain + [("marksheet_reg_id.exam_session_id.batch_id", "=", self.batch_id.id)],
+                order="generated_date desc, id desc",
+                limit=1,
+            )
+            if self.batch_id
+            else Line
+        )
+        return (line or Line.search(domain, order="generated_date desc, id desc", limit=1)).sudo(False)
+
+    @api.model
+    def _check_no_gradebook(self, vals):
+        if vals.get("gradebook_id") or not vals.get("student_id"):
+            return
+        student = self.env["op.student"].browse(vals["student_id"])
+        if not self.env["op.marksheet.line"].sudo().search_count([("student_id", "=", student.id)], limit=1):
+            raise ValidationError(
+                self.env._(
+                    "Gradebook not loading: %(student)s has no marksheet yet. "
+                    "Create the student's marksheet first, then nominate them.",
+                    student=student.sudo().name,
+                )
+            )
+
+    def _check_faculty_change(self, faculty_id=None):
+        """Faculty nominate in their own name; only administrators choose another faculty."""
+        if self.env.is_superuser() or self.env.user.has_group("op_student_mentor.group_op_mentor_admin"):
+            return
+        own = self.env["op.faculty"]._get_current_faculty()
+        targets = self.env["op.faculty"].browse(faculty_id) if faculty_id is not None else self.faculty_id
+        if not own or any(f != own for f in targets):
+            raise AccessError(
+                self.env._("Faculty nominate mentors in their own name; only an administrator can change the faculty.")
+            )
