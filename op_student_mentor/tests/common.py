@@ -1,0 +1,228 @@
+from datetime import date, datetime, timedelta
+
+from odoo import Command
+from odoo.addons.mail.tests.common import MailCase
+from odoo.tests import TransactionCase, new_test_user
+
+
+class MentorCommon(MailCase, TransactionCase):
+    """A small school: one course, two batches, two faculty, mentors and mentees.
+
+    Roles (logins): ``mentor_admin`` (Mentorship Administrator), ``faculty`` and
+    ``faculty_other`` (OpenEduCat faculty), portal students ``mentor`` and
+    ``mentor_other`` (approved mentors), ``mentee`` (allocated to ``mentor``),
+    ``mentee_other`` (allocated to ``mentor_other``) and ``student_other``
+    (enrolled, not in the program).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_create_nolog=True))
+        cls.user_admin = new_test_user(
+            cls.env,
+            "mentor_admin",
+            groups="base.group_user,op_student_mentor.group_op_mentor_admin",
+            name="Ada Admin",
+            email="ada.admin@school.test",
+            tz="Europe/Brussels",
+        )
+        cls.subject = cls.env["op.subject"].create({"name": "Algorithms", "code": "ALG"})
+        cls.subject_other = cls.env["op.subject"].create({"name": "Painting", "code": "PNT"})
+        cls.course = cls.env["op.course"].create(
+            {"name": "Computer Science", "code": "CS", "subject_ids": [Command.set(cls.subject.ids)]}
+        )
+        cls.course_other = cls.env["op.course"].create(
+            {"name": "Fine Arts", "code": "FA", "subject_ids": [Command.set(cls.subject_other.ids)]}
+        )
+        cls.batch = cls._create_batch("CS-2026", cls.course)
+        cls.batch_b = cls._create_batch("CS-2026-B", cls.course)
+        cls.batch_other = cls._create_batch("FA-2026", cls.course_other)
+
+        cls.user_faculty, cls.faculty = cls._create_faculty("faculty", "Fiona", "Faculty", cls.subject)
+        cls.user_faculty_other, cls.faculty_other = cls._create_faculty(
+            "faculty_other", "Oscar", "Other", cls.subject_other
+        )
+
+        cls.exam = cls._create_exam(cls.batch)
+        cls.user_mentor, cls.student_mentor = cls._create_student("mentor", "Maya", "Mentor", cls.batch, marks=91)
+        cls.user_mentor_other, cls.student_mentor_other = cls._create_student(
+            "mentor_other", "Noah", "Mentor", cls.batch, marks=88
+        )
+        cls.user_mentee, cls.student_mentee = cls._create_student("mentee", "Eli", "Mentee", cls.batch, marks=61)
+        cls.user_mentee_other, cls.student_mentee_other = cls._create_student(
+            "mentee_other", "Iris", "Mentee", cls.batch, marks=58
+        )
+        cls.user_student_other, cls.student_other = cls._create_student(
+            "student_other", "Sam", "Student", cls.batch, marks=70
+        )
+        cls.focus = cls.env.ref("op_student_mentor.mentor_focus_academic")
+
+        # Two approved mentors, each with one mentee (the workflow creates the allocations).
+        cls.application = cls._create_application(cls.student_mentor, cls.student_mentee, faculty=cls.faculty)
+        cls.application_other = cls._create_application(
+            cls.student_mentor_other, cls.student_mentee_other, faculty=cls.faculty_other
+        )
+        (cls.application | cls.application_other).with_user(cls.user_admin).sudo().action_submit()
+        (cls.application | cls.application_other).with_user(cls.user_admin).action_approve()
+        cls.allocation = cls.application.allocation_ids
+        cls.allocation_other = cls.application_other.allocation_ids
+
+        cls.meeting = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Weekly check-in")
+        cls.meeting_other = cls._create_meeting(cls.student_mentor_other, cls.student_mentee_other, "Other check-in")
+        cls.followup = cls.env["op.mentor.followup"].create(
+            {"student_id": cls.student_mentee.id, "allocation_id": cls.allocation.id, "meeting_date": date.today()}
+        )
+        cls.followup_other = cls.env["op.mentor.followup"].create(
+            {
+                "student_id": cls.student_mentee_other.id,
+                "allocation_id": cls.allocation_other.id,
+                "meeting_date": date.today(),
+            }
+        )
+
+    # ------------------------------------------------------------
+    # Builders
+    # ------------------------------------------------------------
+
+    @classmethod
+    def _create_batch(cls, code, course):
+        return cls.env["op.batch"].create(
+            {
+                "name": code,
+                "code": code,
+                "course_id": course.id,
+                "start_date": date(2026, 1, 1),
+                "end_date": date(2027, 12, 31),
+            }
+        )
+
+    @classmethod
+    def _create_faculty(cls, login, first, last, subject):
+        user = new_test_user(
+            cls.env,
+            login,
+            groups="base.group_user,openeducat_core.group_op_faculty",
+            name=f"{first} {last}",
+            email=f"{login}@school.test",
+        )
+        faculty = cls.env["op.faculty"].create(
+            {
+                "partner_id": user.partner_id.id,
+                "first_name": first,
+                "last_name": last,
+                "birth_date": date(1980, 5, 17),
+                "gender": "female",
+                "faculty_subject_ids": [Command.set(subject.ids)],
+            }
+        )
+        return user, faculty
+
+    @classmethod
+    def _create_exam(cls, batch):
+        exam_type = cls.env["op.exam.type"].create({"name": f"Final {batch.code}", "code": f"F{batch.id}"})
+        session = cls.env["op.exam.session"].create(
+            {
+                "name": f"Finals {batch.code}",
+                "course_id": batch.course_id.id,
+                "batch_id": batch.id,
+                "exam_code": f"FIN-{batch.code}",
+                "start_date": date(2026, 6, 1),
+                "end_date": date(2026, 6, 30),
+                "exam_type": exam_type.id,
+            }
+        )
+        exam = cls.env["op.exam"].create(
+            {
+                "session_id": session.id,
+                "subject_id": batch.course_id.subject_ids[:1].id,
+                "exam_code": f"EX-{batch.code}",
+                "name": f"Exam {batch.code}",
+                "start_time": datetime(2026, 6, 10, 9, 0),
+                "end_time": datetime(2026, 6, 10, 12, 0),
+                "total_marks": 100,
+                "min_marks": 40,
+            }
+        )
+        exam.act_done()  # OpenEduCat only publishes results of finished exams
+        template = cls.env["op.result.template"].create({"exam_session_id": session.id, "name": f"Results {batch.code}"})
+        cls.marksheet_register = cls.env["op.marksheet.register"].create(
+            {"exam_session_id": session.id, "name": f"Marksheet {batch.code}", "result_template_id": template.id}
+        )
+        return exam
+
+    @classmethod
+    def _create_marksheet_line(cls, student, marks, exam=None):
+        exam = exam or cls.exam
+        register = cls.env["op.marksheet.register"].search([("exam_session_id", "=", exam.session_id.id)], limit=1)
+        return cls.env["op.marksheet.line"].create(
+            {
+                "marksheet_reg_id": register.id,
+                "student_id": student.id,
+                "result_line": [Command.create({"exam_id": exam.id, "student_id": student.id, "marks": marks})],
+            }
+        )
+
+    @classmethod
+    def _create_student(cls, login, first, last, batch, marks=None, portal=True):
+        user = (
+            new_test_user(
+                cls.env,
+                login,
+                groups="base.group_portal",
+                name=f"{first} {last}",
+                email=f"{login}@school.test",
+                tz="Europe/Brussels",
+            )
+            if portal
+            else cls.env["res.users"]
+        )
+        vals = {
+            "first_name": first,
+            "last_name": last,
+            "name": f"{first} {last}",
+            "birth_date": date(2005, 3, 1),
+            "gender": "f",
+            "course_detail_ids": [Command.create({"course_id": batch.course_id.id, "batch_id": batch.id})],
+        }
+        if user:
+            vals.update(partner_id=user.partner_id.id, user_id=user.id)
+        else:
+            vals["email"] = f"{login}@school.test"
+        student = cls.env["op.student"].create(vals)
+        if marks is not None:
+            cls._create_marksheet_line(student, marks)
+        return user, student
+
+    @classmethod
+    def _create_application(cls, candidate, mentees, faculty=None, batch=None, **vals):
+        batch = batch or cls.batch
+        return cls.env["op.mentor.details"].create(
+            {
+                "faculty_id": (faculty or cls.faculty).id,
+                "course_id": batch.course_id.id,
+                "batch_id": batch.id,
+                "student_id": candidate.id,
+                "student_detail_ids": [Command.set(mentees.ids)],
+                "mentor_focus_id": [Command.set(cls.env.ref("op_student_mentor.mentor_focus_academic").ids)],
+                "reason_for_mentorship": "Top of the class and patient with peers.",
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_meeting(cls, mentor, mentees, name, days=3, **vals):
+        return (
+            cls.env["op.mentor.meeting"]
+            .with_context(mentor_meeting_no_notify=True)
+            .create(
+                {
+                    "meeting_name": name,
+                    "meeting_link": "https://meet.example.com/" + name.lower().replace(" ", "-"),
+                    "date": datetime.now().replace(microsecond=0) + timedelta(days=days),
+                    "student_id": mentor.id,
+                    "meeting_students": [Command.set(mentees.ids)],
+                    **vals,
+                }
+            )
+        )
