@@ -220,6 +220,14 @@ class OpMentorDetails(models.Model):
                     )
                 )
 
+    @api.constrains("mentor_focus_id")
+    def _check_mentor_focus(self):
+        for application in self:
+            if not application.mentor_focus_id:
+                raise ValidationError(
+                    self.env._("Choose at least one mentor focus area for %(name)s.", name=application.name)
+                )
+
     @api.constrains("gradebook_id", "student_id")
     def _check_gradebook(self):
         for application in self:
@@ -238,20 +246,24 @@ class OpMentorDetails(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if "faculty_id" in vals:
+                self._check_faculty_change(vals["faculty_id"])
             self._check_no_gradebook(vals)
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("op.mentor.details") or self.env._("New")
-        applications = super().create(vals_list)
-        applications._check_faculty_change()
-        return applications
+        return super().create(vals_list)
 
     def write(self, vals):
         if "faculty_id" in vals:
             self._check_faculty_change(vals["faculty_id"])
+        if "status" in vals and not self.env.context.get("mentor_status_update"):
+            # A status written directly is a transition like the buttons': same checks.
+            self._check_status_update(vals["status"])
         if not self.env.is_superuser() and not self.env.context.get("mentor_status_update"):
             # Decided applications are a record of the program: only the workflow changes them.
             decided = self.filtered(lambda a: a.status in ("approve", "reject"))
             if decided and set(vals) - {"message_main_attachment_id"}:
+                decided.check_access("write")  # who comes before which state: AccessError for others
                 raise UserError(
                     self.env._(
                         "Application %(name)s is already decided; reset it to draft to change it.",
@@ -333,7 +345,12 @@ class OpMentorDetails(models.Model):
     def _check_status_update(self, status):
         """The one place that decides who may move an application to ``status``."""
         labels = dict(self._fields["status"]._description_selection(self.env))
-        is_admin = self.env.user.has_group("op_student_mentor.group_op_mentor_admin")
+        if status in ("approve", "reject", "draft") and not self.env.user.has_group(
+            "op_student_mentor.group_op_mentor_admin"
+        ):
+            raise AccessError(
+                self.env._("Only a mentorship administrator can approve, reject or reset mentor applications.")
+            )
         for application in self:
             if application.status not in self._TRANSITIONS[status]:
                 raise UserError(
@@ -343,10 +360,6 @@ class OpMentorDetails(models.Model):
                         current=labels[application.status],
                         target=labels[status],
                     )
-                )
-            if status in ("approve", "reject", "draft") and not is_admin:
-                raise AccessError(
-                    self.env._("Only a mentorship administrator can approve, reject or reset mentor applications.")
                 )
             if status == "pending":
                 # Submitting is writing: the record rules say whose applications these are.
@@ -405,6 +418,7 @@ class OpMentorDetails(models.Model):
                             "res_id": application.id,
                             "res_model_id": self.env["ir.model"]._get_id(self._name),
                             "user_id": admin.id,
+                            "automated": True,
                             "summary": self.env._(
                                 "Review mentor application of %(student)s", student=application.student_id.name
                             ),

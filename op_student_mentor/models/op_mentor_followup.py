@@ -71,6 +71,15 @@ class OpMentorFollowup(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("op.mentor.followup") or self.env._("New")
         return super().create(vals_list)
 
+    def write(self, vals):
+        if "status" in vals:
+            self._check_status_update(vals["status"])
+        result = super().write(vals)
+        if "allocation_id" in vals:
+            # Record rules judge a write on the records before it: the new allocation must be allowed too.
+            self.check_access("write")
+        return result
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------

@@ -77,9 +77,16 @@ class OpMentorMeeting(models.Model):
     rescheduled_to_ids = fields.One2many("op.mentor.meeting", "rescheduled_from_id", "Rescheduled To", readonly=True)
     mentor_user_id = fields.Many2one(related="student_id.user_id", string="Mentor User")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+    portal_submit_token = fields.Char(
+        copy=False,
+        readonly=True,
+        groups="base.group_system",
+        help="One-time token of the portal form that created the meeting: a re-posted form creates nothing.",
+    )
 
     _sql_constraints = [
         ("duration_positive", "CHECK(duration > 0 AND duration <= 600)", "A meeting lasts between 1 and 600 minutes."),
+        ("portal_submit_token_unique", "UNIQUE(portal_submit_token)", "This form was already submitted."),
     ]
 
     # ------------------------------------------------------------
@@ -162,6 +169,8 @@ class OpMentorMeeting(models.Model):
         return meetings
 
     def write(self, vals):
+        if "status" in vals:
+            self._check_status_update(vals["status"])
         if vals.get("date"):
             self._check_future_date(fields.Datetime.to_datetime(vals["date"]))
             closed = self.filtered(lambda m: m.status != "scheduled")
@@ -171,7 +180,11 @@ class OpMentorMeeting(models.Model):
                         "Meeting %(name)s is no longer scheduled; its date cannot change.", name=closed[0].meeting_name
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if "student_id" in vals:
+            # Record rules judge a write on the records before it: the new host must be allowed too.
+            self.check_access("write")
+        return result
 
     @api.model
     def _check_future_date(self, date):
@@ -245,7 +258,7 @@ class OpMentorMeeting(models.Model):
         """The one place that decides which meeting may move to ``status``; access is the record rules'."""
         labels = dict(self._fields["status"]._description_selection(self.env))
         for meeting in self:
-            if meeting.status not in self._TRANSITIONS[status]:
+            if meeting.status not in self._TRANSITIONS.get(status, ()):
                 raise UserError(
                     self.env._(
                         "Meeting %(name)s is %(current)s; only scheduled meetings can be %(target)s.",
@@ -324,6 +337,7 @@ class OpMentorMeeting(models.Model):
         template = self.env.ref(self._TEMPLATES[kind], raise_if_not_found=False)
         if not template:
             return
+        template = template.sudo()  # the mentor sending is a portal user: no access to mail templates
         for meeting in self.sudo():
             attachment = meeting._ics_attachment("CANCEL" if kind == "cancelled" else "REQUEST")
             for partner in meeting.meeting_students.partner_id:

@@ -18,7 +18,7 @@ class MentorCommon(MailCase, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_create_nolog=True))
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False, mail_create_nolog=True))
         cls.user_admin = new_test_user(
             cls.env,
             "mentor_admin",
