@@ -28,11 +28,15 @@
         "views/op_mentor_followup_views.xml",
         "views/op_student_views.xml",
         "views/op_student_mentor_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/op_student_mentor_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "op_student_mentor/static/src/js/mentor_portal.js",
+        ],
         "web.assets_tests": [
             "op_student_mentor/static/tests/tours/**/*",
         ],

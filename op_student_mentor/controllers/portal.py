@@ -1,0 +1,583 @@
+import uuid
+from datetime import datetime, timedelta
+
+import psycopg2
+import pytz
+
+from odoo import fields, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import content_disposition, request
+from odoo.osv.expression import AND
+
+# Ids and numbers posted by a browser are checked against this before they reach PostgreSQL.
+MAX_INT = 2**31 - 1
+NAME_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 10000
+
+
+class MentorCustomerPortal(CustomerPortal):
+    """Portal pages of the mentorship program.
+
+    Mentors (approved students) manage the meetings they host under
+    ``/my/mentor/...``; mentees follow the meetings they attend under
+    ``/my/mentorship/...``. Every record is found as the current user (record
+    rules of op_student_mentor) and its host / attendee is checked again before
+    anything is read with ``sudo()`` (portal users cannot read ``op.student``).
+    """
+
+    # ------------------------------------------------------------
+    # HOME
+    # ------------------------------------------------------------
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "mentor_meeting_count" not in counters and "mentorship_meeting_count" not in counters:
+            return values
+        student = self._mentor_portal_student()
+        Meeting = request.env["op.mentor.meeting"]
+        if not student or not Meeting.has_access("read"):
+            return values
+        # The keys are only returned to the students they concern: the portal home
+        # then always shows their cards, even at 0 (see static/src/js/mentor_portal.js).
+        if "mentor_meeting_count" in counters and student.is_mentor:
+            values["mentor_meeting_count"] = Meeting.search_count([("student_id", "=", student.id)])
+        if "mentorship_meeting_count" in counters:
+            count = Meeting.search_count([("meeting_students", "in", student.ids)])
+            if count or student.mentee_allocation_ids:
+                values["mentorship_meeting_count"] = count
+        return values
+
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    def _mentor_portal_student(self):
+        """The student record of the current user, as superuser (portal users cannot read students)."""
+        if request.env.user._is_public():
+            return request.env["op.student"].sudo()
+        return request.env["op.student"].sudo().search([("user_id", "=", request.env.uid)], limit=1)
+
+    def _mentor_portal_tz(self):
+        tz = request.env.user.tz or request.env.context.get("tz")
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    def _mentor_refusal(self):
+        values = self._prepare_portal_layout_values()
+        values["page_name"] = "mentor_refused"
+        return request.render("op_student_mentor.portal_mentor_refused", values, status=403)
+
+    def _mentor_meeting_get(self, meeting_id, role):
+        """The meeting as superuser if the current user may see it in ``role``, else ``None``.
+
+        :param str role: ``host`` (the hosting mentor only), ``attendee`` (a mentee
+            of the meeting only) or ``any`` (either of them).
+        """
+        if not 0 < meeting_id <= MAX_INT:
+            return None
+        try:
+            meeting_sudo = self._document_check_access("op.mentor.meeting", meeting_id)
+        except (AccessError, MissingError):
+            return None
+        student = self._mentor_portal_student()
+        if not student:
+            return None
+        is_host = meeting_sudo.student_id == student
+        is_attendee = student in meeting_sudo.meeting_students
+        allowed = {"host": is_host, "attendee": is_attendee, "any": is_host or is_attendee}[role]
+        return meeting_sudo if allowed else None
+
+    def _mentor_portal_messages(self):
+        return {
+            "created": request.env._("Meeting scheduled. Your mentees have been notified."),
+            "duplicate": request.env._("This form was already sent: here is the meeting it created."),
+            "rescheduled": request.env._("Meeting rescheduled. Your mentees have been notified of the new date."),
+            "already_rescheduled": request.env._("This meeting was already rescheduled: here is the new meeting."),
+            "done": request.env._("Meeting marked as done."),
+            "already_done": request.env._("This meeting is already marked as done."),
+            "cancel": request.env._("Meeting cancelled. Your mentees have been notified."),
+            "already_cancel": request.env._("This meeting is already cancelled."),
+            "not_scheduled": request.env._("Only scheduled meetings can be changed."),
+        }
+
+    def _mentor_parse_datetime(self, date_str, time_str, errors):
+        """The UTC naive datetime of a date and a time typed in the user's timezone, or None."""
+        date_str, time_str = (date_str or "").strip(), (time_str or "").strip()
+        if not date_str or not time_str:
+            errors.append(request.env._("Choose the date and the time of the meeting."))
+            return None
+        try:
+            local = datetime.strptime(f"{date_str} {time_str}"[:16], "%Y-%m-%d %H:%M")
+            local = pytz.timezone(self._mentor_portal_tz()).localize(local)
+            value = local.astimezone(pytz.utc).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            errors.append(request.env._("The date or the time is not valid; use the date and time pickers."))
+            return None
+        if value <= fields.Datetime.now():
+            errors.append(request.env._("A meeting must be scheduled in the future."))
+            return None
+        return value
+
+    @staticmethod
+    def _mentor_to_int(value):
+        """The positive PostgreSQL integer a browser posted, or None (never raises)."""
+        value = (value or "").strip()
+        if not value.isdecimal() or len(value) > 10:
+            return None
+        number = int(value)
+        return number if 0 < number <= MAX_INT else None
+
+    @staticmethod
+    def _mentor_latest_of_chain(meeting):
+        while meeting.rescheduled_to_ids:
+            meeting = meeting.rescheduled_to_ids.sorted("id")[-1]
+        return meeting
+
+    # ------------------------------------------------------------
+    # MEETING LISTS
+    # ------------------------------------------------------------
+
+    def _mentor_meeting_searchbar_sortings(self):
+        return {
+            "date": {"label": request.env._("Upcoming first"), "order": False},
+            "date_desc": {"label": request.env._("Newest date first"), "order": "date desc, id desc"},
+            "name": {"label": request.env._("Name"), "order": "meeting_name asc, id asc"},
+        }
+
+    def _mentor_meeting_searchbar_filters(self):
+        now = fields.Datetime.now()
+        return {
+            "all": {"label": request.env._("All"), "domain": []},
+            "upcoming": {
+                "label": request.env._("Upcoming"),
+                "domain": [("status", "=", "scheduled"), ("date_end", ">=", now)],
+            },
+            "past": {"label": request.env._("Past"), "domain": [("date_end", "<", now)]},
+            "scheduled": {"label": request.env._("Scheduled"), "domain": [("status", "=", "scheduled")]},
+            "done": {"label": request.env._("Done"), "domain": [("status", "=", "done")]},
+            "cancel": {"label": request.env._("Cancelled"), "domain": [("status", "=", "cancel")]},
+            "reschedule": {"label": request.env._("Rescheduled"), "domain": [("status", "=", "reschedule")]},
+        }
+
+    def _mentor_meeting_search_page(self, domain, order, offset):
+        """One page of meetings; without ``order``: meetings to come (soonest first), then past ones (latest first)."""
+        Meeting = request.env["op.mentor.meeting"]
+        limit = self._items_per_page
+        if order:
+            return Meeting.search(domain, order=order, limit=limit, offset=offset)
+        now = fields.Datetime.now()
+        upcoming_domain = AND([domain, [("date_end", ">=", now)]])
+        upcoming_count = Meeting.search_count(upcoming_domain)
+        upcoming = Meeting
+        if offset < upcoming_count:
+            upcoming = Meeting.search(upcoming_domain, order="date asc, id asc", limit=limit, offset=offset)
+        past = Meeting
+        if len(upcoming) < limit:
+            past = Meeting.search(
+                AND([domain, [("date_end", "<", now)]]),
+                order="date desc, id desc",
+                limit=limit - len(upcoming),
+                offset=max(0, offset - upcoming_count),
+            )
+        return upcoming + past
+
+    def _mentor_meeting_list_values(self, base_domain, url, page, sortby, filterby, search):
+        Meeting = request.env["op.mentor.meeting"]
+        searchbar_sortings = self._mentor_meeting_searchbar_sortings()
+        searchbar_filters = self._mentor_meeting_searchbar_filters()
+        sortby = sortby if sortby in searchbar_sortings else "date"
+        filterby = filterby if filterby in searchbar_filters else "all"
+        search = (search or "").strip()[:NAME_MAX_LENGTH]
+        domain = AND([base_domain, searchbar_filters[filterby]["domain"]])
+        if search:
+            domain = AND([domain, [("meeting_name", "ilike", search)]])
+        pager = portal_pager(
+            url=url,
+            url_args={"sortby": sortby, "filterby": filterby, "search": search, "search_in": "name"},
+            total=Meeting.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        meetings = self._mentor_meeting_search_page(domain, searchbar_sortings[sortby]["order"], pager["offset"])
+        return {
+            # found as the user with the host / attendee domain: reading the mentors' and
+            # mentees' names (op.student) is what needs the superuser
+            "meetings": meetings.sudo(),
+            "pager": pager,
+            "default_url": url,
+            "searchbar_sortings": searchbar_sortings,
+            "sortby": sortby,
+            "searchbar_filters": searchbar_filters,
+            "filterby": filterby,
+            "searchbar_inputs": {"name": {"input": "name", "label": request.env._("Search in Name")}},
+            "search_in": "name",
+            "search": search,
+            "tz": self._mentor_portal_tz(),
+            "now": fields.Datetime.now(),
+        }
+
+    # ------------------------------------------------------------
+    # MENTOR: MENTEES
+    # ------------------------------------------------------------
+
+    @http.route("/my/mentor/mentees", type="http", auth="user", website=True)
+    def portal_mentor_mentees(self, **kw):
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return self._mentor_refusal()
+        allocations = request.env["op.mentor.allocation"].search([("mentor_id", "=", student.id)]).sudo()
+        mentees = allocations.student_ids
+        allocation_by_mentee = {}
+        for allocation in allocations:
+            for mentee in allocation.student_ids:
+                allocation_by_mentee.setdefault(mentee.id, allocation)
+        # One search for every mentee's next meeting, one grouped read for the last follow-ups.
+        upcoming = (
+            request.env["op.mentor.meeting"]
+            .search(
+                [
+                    ("student_id", "=", student.id),
+                    ("status", "=", "scheduled"),
+                    ("date_end", ">=", fields.Datetime.now()),
+                    ("meeting_students", "in", mentees.ids),
+                ],
+                order="date asc, id asc",
+            )
+            .sudo()
+        )
+        next_meeting = {}
+        for meeting in upcoming:
+            for mentee in meeting.meeting_students:
+                next_meeting.setdefault(mentee.id, meeting)
+        followup_groups = (
+            request.env["op.mentor.followup"]
+            .sudo()
+            ._read_group(
+                [
+                    ("student_id", "in", mentees.ids),
+                    ("allocation_id", "in", allocations.ids),
+                    ("meeting_date", "!=", False),
+                    ("status", "!=", "draft"),
+                ],
+                ["student_id"],
+                ["meeting_date:max"],
+            )
+        )
+        last_followup = {mentee.id: last_date for mentee, last_date in followup_groups}
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "mentor_mentees",
+                "mentees": mentees.sorted("name"),
+                "allocation_by_mentee": allocation_by_mentee,
+                "next_meeting": next_meeting,
+                "last_followup": last_followup,
+                "tz": self._mentor_portal_tz(),
+            }
+        )
+        return request.render("op_student_mentor.portal_my_mentor_mentees", values)
+
+    # ------------------------------------------------------------
+    # MENTOR: MEETINGS
+    # ------------------------------------------------------------
+
+    @http.route(["/my/mentor/meetings", "/my/mentor/meetings/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_mentor_meetings(self, page=1, sortby=None, filterby=None, search=None, **kw):
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return self._mentor_refusal()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            self._mentor_meeting_list_values(
+                [("student_id", "=", student.id)],
+                "/my/mentor/meetings",
+                page,
+                sortby,
+                filterby,
+                search,
+            )
+        )
+        values["page_name"] = "mentor_meetings"
+        return request.render("op_student_mentor.portal_my_mentor_meetings", values)
+
+    def _mentor_meeting_form_values(self, student, form=None, errors=None):
+        mentees = student._mentor_active_mentees().sudo().sorted("name")
+        if form is None:
+            tomorrow = pytz.utc.localize(fields.Datetime.now()).astimezone(
+                pytz.timezone(self._mentor_portal_tz())
+            ) + timedelta(days=1)
+            Meeting = request.env["op.mentor.meeting"]
+            form = {
+                "meeting_name": "",
+                "meeting_link": "",
+                "date": tomorrow.strftime("%Y-%m-%d"),
+                "time": "10:00",
+                "duration": str(Meeting.default_get(["duration"]).get("duration") or 30),
+                "description": "",
+                "mentee_ids": set(mentees.ids) if len(mentees) == 1 else set(),
+                "token": uuid.uuid4().hex,
+            }
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "mentor_meeting_new",
+                "mentees": mentees,
+                "form": form,
+                "errors": errors or [],
+                "tz": self._mentor_portal_tz(),
+            }
+        )
+        return values
+
+    def _mentor_meeting_parse_form(self, student, post):
+        """Validated values to create a meeting from the posted form, and the errors found."""
+        form_data = request.httprequest.form
+        errors = []
+        form = {
+            "meeting_name": (post.get("meeting_name") or "").strip(),
+            "meeting_link": (post.get("meeting_link") or "").strip(),
+            "date": (post.get("date") or "").strip()[:10],
+            "time": (post.get("time") or "").strip()[:5],
+            "duration": (post.get("duration") or "").strip()[:10],
+            "description": (post.get("description") or "").strip(),
+            "mentee_ids": set(),
+            "token": (post.get("token") or "").strip(),
+        }
+        if not form["meeting_name"]:
+            errors.append(request.env._("Give the meeting a name."))
+        elif len(form["meeting_name"]) > NAME_MAX_LENGTH:
+            errors.append(
+                request.env._("The meeting name is too long (at most %(max)s characters).", max=NAME_MAX_LENGTH)
+            )
+        try:
+            request.env["op.mentor.meeting"]._validate_link(form["meeting_link"])
+        except ValidationError as error:
+            errors.append(error.args[0])
+        date = self._mentor_parse_datetime(form["date"], form["time"], errors)
+        duration = self._mentor_to_int(form["duration"])
+        if not duration or duration > 600:
+            duration = None
+            errors.append(request.env._("The duration is a number of minutes between 1 and 600."))
+        if len(form["description"]) > DESCRIPTION_MAX_LENGTH:
+            errors.append(
+                request.env._("The agenda is too long (at most %(max)s characters).", max=DESCRIPTION_MAX_LENGTH)
+            )
+        allowed = set(student._mentor_active_mentees().ids)
+        posted = [self._mentor_to_int(value) for value in form_data.getlist("mentee_ids")]
+        if any(mentee_id not in allowed for mentee_id in posted):
+            errors.append(request.env._("Choose your mentees among the students allocated to you."))
+        form["mentee_ids"] = {mentee_id for mentee_id in posted if mentee_id in allowed}
+        if not posted:
+            errors.append(request.env._("Choose at least one mentee."))
+        if len(form["token"]) > 64 or not form["token"].isalnum():
+            form["token"] = uuid.uuid4().hex
+        vals = {
+            "meeting_name": form["meeting_name"],
+            "meeting_link": form["meeting_link"],
+            "date": date,
+            "duration": duration,
+            "description": form["description"] or False,
+            "student_id": student.id,
+            "meeting_students": [fields.Command.set(sorted(form["mentee_ids"]))],
+        }
+        return vals, form, errors
+
+    def _mentor_meeting_by_token(self, token):
+        """The meeting a form with this one-time token already created (as superuser: the token is not readable)."""
+        return request.env["op.mentor.meeting"].sudo().search([("portal_submit_token", "=", token)], limit=1)
+
+    @http.route("/my/mentor/meetings/new", type="http", auth="user", website=True, methods=["GET", "POST"])
+    def portal_mentor_meeting_new(self, **post):
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return self._mentor_refusal()
+        if request.httprequest.method != "POST":
+            return request.render(
+                "op_student_mentor.portal_mentor_meeting_form", self._mentor_meeting_form_values(student)
+            )
+        vals, form, errors = self._mentor_meeting_parse_form(student, post)
+        existing = self._mentor_meeting_by_token(form["token"])
+        if existing.student_id == student:
+            return request.redirect(f"/my/mentor/meetings/{existing.id}?message=duplicate")
+        if existing:  # someone else's form: never say which meeting it made
+            form["token"] = uuid.uuid4().hex
+            errors.append(request.env._("This form was already sent. Check the values and send it again."))
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    # As the mentor: the record rules and the model's constraints apply.
+                    meeting = request.env["op.mentor.meeting"].create(vals)
+                    meeting.sudo().portal_submit_token = form["token"]
+            except psycopg2.IntegrityError:
+                # the same form sent twice at the same moment: the unique token lets one through
+                existing = self._mentor_meeting_by_token(form["token"])
+                if existing.student_id == student:
+                    return request.redirect(f"/my/mentor/meetings/{existing.id}?message=duplicate")
+                errors.append(request.env._("The meeting could not be saved; check the values and try again."))
+            except (ValidationError, UserError, AccessError) as error:
+                errors.append(error.args[0])
+            else:
+                return request.redirect(f"/my/mentor/meetings/{meeting.id}?message=created")
+        return request.render(
+            "op_student_mentor.portal_mentor_meeting_form", self._mentor_meeting_form_values(student, form, errors)
+        )
+
+    def _mentor_meeting_page_values(self, meeting_sudo, message=None, error=None, reschedule_form=None):
+        values = self._prepare_portal_layout_values()
+        start = pytz.utc.localize(meeting_sudo.date).astimezone(pytz.timezone(self._mentor_portal_tz()))
+        values.update(
+            {
+                "page_name": "mentor_meeting",
+                "mentor_meeting": meeting_sudo,
+                "chain": meeting_sudo._reschedule_chain(),
+                "message": self._mentor_portal_messages().get(message),
+                "error": error,
+                "reschedule_form": reschedule_form
+                or {"date": (start + timedelta(days=7)).strftime("%Y-%m-%d"), "time": start.strftime("%H:%M")},
+                "tz": self._mentor_portal_tz(),
+                "now": fields.Datetime.now(),
+            }
+        )
+        return values
+
+    @http.route("/my/mentor/meetings/<int:meeting_id>", type="http", auth="user", website=True)
+    def portal_mentor_meeting(self, meeting_id, message=None, **kw):
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return self._mentor_refusal()
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "host")
+        if not meeting_sudo:
+            raise request.not_found()
+        return request.render(
+            "op_student_mentor.portal_mentor_meeting_page", self._mentor_meeting_page_values(meeting_sudo, message)
+        )
+
+    def _mentor_meeting_action(self, meeting_id, status):
+        """Common part of the Done / Cancel buttons: a repeated POST only redirects with a message."""
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return self._mentor_refusal()
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "host")
+        if not meeting_sudo:
+            raise request.not_found()
+        url = f"/my/mentor/meetings/{meeting_sudo.id}"
+        if meeting_sudo.status == status:
+            return request.redirect(f"{url}?message=already_{status}")
+        if meeting_sudo.status != "scheduled":
+            return request.redirect(f"{url}?message=not_scheduled")
+        meeting = meeting_sudo.with_user(request.env.user)
+        try:
+            with request.env.cr.savepoint():
+                if status == "done":
+                    meeting.action_done()
+                else:
+                    meeting.action_cancel()
+        except (UserError, AccessError):
+            return request.redirect(f"{url}?message=not_scheduled")
+        return request.redirect(f"{url}?message={status}")
+
+    @http.route("/my/mentor/meetings/<int:meeting_id>/done", type="http", auth="user", website=True, methods=["POST"])
+    def portal_mentor_meeting_done(self, meeting_id, **kw):
+        return self._mentor_meeting_action(meeting_id, "done")
+
+    @http.route("/my/mentor/meetings/<int:meeting_id>/cancel", type="http", auth="user", website=True, methods=["POST"])
+    def portal_mentor_meeting_cancel(self, meeting_id, **kw):
+        return self._mentor_meeting_action(meeting_id, "cancel")
+
+    @http.route(
+        "/my/mentor/meetings/<int:meeting_id>/reschedule", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_mentor_meeting_reschedule(self, meeting_id, date=None, time=None, meeting_link=None, **kw):
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return self._mentor_refusal()
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "host")
+        if not meeting_sudo:
+            raise request.not_found()
+        url = f"/my/mentor/meetings/{meeting_sudo.id}"
+        if meeting_sudo.status == "reschedule" and meeting_sudo.rescheduled_to_ids:
+            latest = self._mentor_latest_of_chain(meeting_sudo)
+            return request.redirect(f"/my/mentor/meetings/{latest.id}?message=already_rescheduled")
+        if meeting_sudo.status != "scheduled":
+            return request.redirect(f"{url}?message=not_scheduled")
+        form = {"date": (date or "").strip()[:10], "time": (time or "").strip()[:5]}
+        form["meeting_link"] = (meeting_link or "").strip()
+        errors = []
+        new_date = self._mentor_parse_datetime(form["date"], form["time"], errors)
+        if form["meeting_link"]:
+            try:
+                request.env["op.mentor.meeting"]._validate_link(form["meeting_link"])
+            except ValidationError as error:
+                errors.append(error.args[0])
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    new_meeting = meeting_sudo.with_user(request.env.user).action_reschedule(
+                        new_date, form["meeting_link"] or None
+                    )
+            except (ValidationError, UserError, AccessError) as error:
+                errors.append(error.args[0])
+            else:
+                return request.redirect(f"/my/mentor/meetings/{new_meeting.id}?message=rescheduled")
+        values = self._mentor_meeting_page_values(meeting_sudo, error=" ".join(errors), reschedule_form=form)
+        return request.render("op_student_mentor.portal_mentor_meeting_page", values)
+
+    # ------------------------------------------------------------
+    # MENTEE
+    # ------------------------------------------------------------
+
+    @http.route(
+        ["/my/mentorship/meetings", "/my/mentorship/meetings/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_mentorship_meetings(self, page=1, sortby=None, filterby=None, search=None, **kw):
+        student = self._mentor_portal_student()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            self._mentor_meeting_list_values(
+                [("meeting_students", "in", student.ids)] if student else [(0, "=", 1)],
+                "/my/mentorship/meetings",
+                page,
+                sortby,
+                filterby,
+                search,
+            )
+        )
+        values["page_name"] = "mentorship_meetings"
+        return request.render("op_student_mentor.portal_my_mentorship_meetings", values)
+
+    @http.route("/my/mentorship/meetings/<int:meeting_id>", type="http", auth="user", website=True)
+    def portal_mentorship_meeting(self, meeting_id, **kw):
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "attendee")
+        if not meeting_sudo:
+            if self._mentor_meeting_get(meeting_id, "host"):
+                return request.redirect(f"/my/mentor/meetings/{meeting_id}")
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "mentorship_meeting",
+                "mentorship_meeting": meeting_sudo,
+                # where the meeting moved to, among the meetings this mentee attends
+                "next_meetings": meeting_sudo.rescheduled_to_ids.filtered(
+                    lambda m: m.meeting_students & meeting_sudo.meeting_students
+                ),
+                "tz": self._mentor_portal_tz(),
+                "now": fields.Datetime.now(),
+            }
+        )
+        return request.render("op_student_mentor.portal_mentorship_meeting_page", values)
+
+    @http.route("/my/mentorship/meetings/<int:meeting_id>/ics", type="http", auth="user", website=True)
+    def portal_mentorship_meeting_ics(self, meeting_id, **kw):
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "any")
+        if not meeting_sudo:
+            raise request.not_found()
+        content = meeting_sudo._ics_content("CANCEL" if meeting_sudo.status == "cancel" else "PUBLISH")
+        return request.make_response(
+            content.encode(),
+            headers=[
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Disposition", content_disposition(f"meeting-{meeting_sudo.id}.ics")),
+            ],
+        )
