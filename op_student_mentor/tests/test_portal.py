@@ -256,6 +256,9 @@ class TestMentorPortal(HttpCase, MentorCommon):
         )
         response = self._get(f"/my/mentor/meetings/{meeting.id}?message=created", "mentor")
         self.assertIn("Meeting scheduled", response.text)
+        # the mentee is invited by e-mail (model's notification, triggered by the portal creation)
+        mails = self.env["mail.mail"].sudo().search([("model", "=", "op.mentor.meeting"), ("res_id", "=", meeting.id)])
+        self.assertIn(self.user_mentee.partner_id, mails.recipient_ids)
 
     def test_create_form_lists_own_mentees_only(self):
         text = self._get("/my/mentor/meetings/new", "mentor").text
@@ -464,6 +467,9 @@ class TestMentorPortal(HttpCase, MentorCommon):
         response = self._get("/my/mentor/meetings?filterby=nonsense&sortby=nonsense&search=" + "x" * 500, "mentor")
         self.assertEqual(response.status_code, 200)
         self.assertIn("No meeting matches your search", response.text)
+        for url in ("/my/mentor/meetings/page/99999999999999999999", "/my/mentorship/meetings/page/0"):
+            with self.subTest(url=url):
+                self.assertEqual(self._get(url, "mentor").status_code, 200)
         for sortby in ("date", "date_desc", "name"):
             with self.subTest(sortby=sortby):
                 self.assertEqual(self._get(f"/my/mentor/meetings?sortby={sortby}", "mentor").status_code, 200)
