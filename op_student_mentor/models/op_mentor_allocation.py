@@ -35,7 +35,14 @@ class OpMentorAllocation(models.Model):
         string="Mentees",
         domain="[('id', '!=', mentor_id)]",
     )
-    application_id = fields.Many2one("op.mentor.details", "Application", readonly=True, index=True, copy=False)
+    application_id = fields.Many2one(
+        "op.mentor.details",
+        "Application",
+        readonly=True,
+        index=True,
+        copy=False,
+        groups="op_student_mentor.group_op_mentor_faculty",  # applications never reach the portal
+    )
     faculty_id = fields.Many2one(
         "op.faculty",
         "Faculty",
@@ -47,8 +54,13 @@ class OpMentorAllocation(models.Model):
     )
     active = fields.Boolean(default=True, tracking=True)
     mentee_count = fields.Integer(compute="_compute_mentee_count", store=True)
-    meeting_count = fields.Integer(compute="_compute_activity_counts")
-    followup_count = fields.Integer(compute="_compute_activity_counts")
+    # Smart buttons of the backend; one compute counts follow-ups, which portal users may not read.
+    meeting_count = fields.Integer(
+        compute="_compute_activity_counts", groups="op_student_mentor.group_op_mentor_faculty"
+    )
+    followup_count = fields.Integer(
+        compute="_compute_activity_counts", groups="op_student_mentor.group_op_mentor_faculty"
+    )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
 
     # ------------------------------------------------------------

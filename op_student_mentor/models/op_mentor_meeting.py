@@ -137,6 +137,14 @@ class OpMentorMeeting(models.Model):
                     )
                 )
 
+    @api.constrains("rescheduled_from_id")
+    def _check_rescheduled_from(self):
+        for meeting in self.filtered("rescheduled_from_id"):
+            if meeting.rescheduled_from_id.sudo().student_id != meeting.student_id:
+                raise ValidationError(
+                    self.env._("A meeting can only be rescheduled from a meeting of the same mentor.")
+                )
+
     @api.constrains("student_id", "meeting_students")
     def _check_attendees(self):
         for meeting in self:
