@@ -93,16 +93,18 @@ class OpMentorAllocation(models.Model):
             allocation.mentee_count = len(allocation.student_ids)
 
     def _compute_activity_counts(self):
-        meeting_counts = dict(
-            self.env["op.mentor.meeting"]._read_group(
-                [("student_id", "in", self.mentor_id.ids)], ["student_id"], ["__count"]
+        # Smart buttons of the backend form: a portal mentor reading their allocation
+        # has no access to follow-ups, so each count is only made where it may be read.
+        Meeting, Followup = self.env["op.mentor.meeting"], self.env["op.mentor.followup"]
+        meeting_counts = followup_counts = {}
+        if Meeting.has_access("read"):
+            meeting_counts = dict(
+                Meeting._read_group([("student_id", "in", self.mentor_id.ids)], ["student_id"], ["__count"])
             )
-        )
-        followup_counts = dict(
-            self.env["op.mentor.followup"]._read_group(
-                [("allocation_id", "in", self.ids)], ["allocation_id"], ["__count"]
+        if Followup.has_access("read"):
+            followup_counts = dict(
+                Followup._read_group([("allocation_id", "in", self.ids)], ["allocation_id"], ["__count"])
             )
-        )
         for allocation in self:
             allocation.meeting_count = meeting_counts.get(allocation.mentor_id, 0)
             allocation.followup_count = followup_counts.get(allocation, 0)
@@ -166,12 +168,17 @@ class OpMentorAllocation(models.Model):
     @api.constrains("student_ids", "batch_id", "active")
     def _check_one_active_allocation(self):
         for allocation in self.filtered("active"):
-            others = self.sudo().search(
-                [
-                    ("id", "!=", allocation.id),
-                    ("batch_id", "=", allocation.batch_id.id),
-                    ("student_ids", "in", allocation.student_ids.ids),
-                ]
+            others = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("id", "!=", allocation.id),
+                        ("batch_id", "=", allocation.batch_id.id),
+                        ("student_ids", "in", allocation.student_ids.ids),
+                    ]
+                )
+                .filtered("active")  # read from the cache: an archive in this transaction counts
             )
             taken = allocation.student_ids & others.student_ids
             if taken:

@@ -147,7 +147,7 @@ class OpMentorMeeting(models.Model):
 
     @api.constrains("student_id", "meeting_students")
     def _check_attendees(self):
-        for meeting in self:
+        for meeting in self.filtered(lambda m: m.student_id.sudo().is_mentor):
             allowed = meeting.student_id._mentor_active_mentees()
             foreign = meeting.meeting_students - allowed
             if foreign:
@@ -167,6 +167,7 @@ class OpMentorMeeting(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._validate_link(vals.get("meeting_link"))
             if vals.get("date"):
                 self._check_future_date(fields.Datetime.to_datetime(vals["date"]))
         meetings = super().create(vals_list)
