@@ -50,6 +50,10 @@ SHOTS = [
             CLICK_TEXT.format(selector=".dropdown-item, .o-dropdown-item", text="Month"),
         ],
     ),
+    ("portal-home-mentor", "mentor@demo.school", "/my", ".o_portal_docs", []),
+    ("portal-mentor-meetings", "mentor@demo.school", "/my/mentor/meetings", "table", []),
+    ("portal-mentor-new-meeting", "mentor@demo.school", "/my/mentor/meetings/new", "form", []),
+    ("portal-mentee-meetings", "mentee@demo.school", "/my/mentorship/meetings", "table", []),
 ]
 
 
@@ -164,7 +168,7 @@ def main():
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    passwords = {"admin": "admin"}
+    passwords = {"admin": "admin", "mentor@demo.school": "mentor", "mentee@demo.school": "mentee"}
 
     sessions = {login: odoo_session(args.url, login, pw) for login, pw in passwords.items()}
     # The form of the approved application: the one with an allocation.
