@@ -199,15 +199,28 @@ class OpMentorDetails(models.Model):
 
     @api.constrains("student_id", "batch_id", "status")
     def _check_duplicate_mentor(self):
-        for application in self.filtered(lambda a: a.status != "reject"):
-            duplicate = self.sudo().search(
-                [
-                    ("id", "!=", application.id),
-                    ("student_id", "=", application.student_id.id),
-                    ("batch_id", "=", application.batch_id.id),
-                    ("status", "!=", "reject"),
-                ],
-                limit=1,
+        to_check = self.filtered(lambda a: a.status != "reject")
+        if not to_check:
+            return
+        # One search for the whole batch (bulk approval), then matched in memory.
+        candidates = self.sudo().search(
+            [
+                ("student_id", "in", to_check.student_id.ids),
+                ("batch_id", "in", to_check.batch_id.ids),
+                ("status", "!=", "reject"),
+            ]
+        )
+        by_key = {}
+        for candidate in candidates:
+            by_key.setdefault((candidate.student_id.id, candidate.batch_id.id), []).append(candidate)
+        for application in to_check:
+            duplicate = next(
+                (
+                    other
+                    for other in by_key.get((application.student_id.id, application.batch_id.id), [])
+                    if other.id != application.id
+                ),
+                None,
             )
             if duplicate:
                 raise ValidationError(

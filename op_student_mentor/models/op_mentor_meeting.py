@@ -147,9 +147,15 @@ class OpMentorMeeting(models.Model):
 
     @api.constrains("student_id", "meeting_students")
     def _check_attendees(self):
-        for meeting in self.filtered(lambda m: m.student_id.sudo().is_mentor):
-            allowed = meeting.student_id._mentor_active_mentees()
-            foreign = meeting.meeting_students - allowed
+        meetings = self.filtered(lambda m: m.student_id.sudo().is_mentor)
+        # One search for every host of the batch (bulk create), not one per meeting.
+        allocations = self.env["op.mentor.allocation"].sudo().search([("mentor_id", "in", meetings.student_id.ids)])
+        allowed_by_mentor = {}
+        for allocation in allocations:
+            allowed_by_mentor.setdefault(allocation.mentor_id.id, set()).update(allocation.student_ids.ids)
+        for meeting in meetings:
+            allowed = allowed_by_mentor.get(meeting.student_id.id, set())
+            foreign = meeting.meeting_students.filtered(lambda s, allowed=allowed: s.id not in allowed)
             if foreign:
                 raise ValidationError(
                     self.env._(
