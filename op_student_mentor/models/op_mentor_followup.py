@@ -43,6 +43,62 @@ class OpMentorFollowup(models.Model):
         index=True,
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+    # Mentoring practice: SMART goals and the guide's session notes.
+    goal_ids = fields.One2many("op.mentor.goal", "followup_id", "Goals")
+    previous_goal_ids = fields.Many2many(
+        "op.mentor.goal",
+        compute="_compute_previous_goal_ids",
+        string="Goals to Review",
+        help="Open goals of the mentee's previous follow-up.",
+    )
+    note_catch_up = fields.Text("Catch-up")
+    note_progress = fields.Text("Progress and Feedback")
+    note_obstacles = fields.Text("Obstacles and Questions")
+    project_progress = fields.Integer("Project Progress (%)", aggregator="avg")
+    student_is_funded = fields.Boolean(related="student_id.mentor_is_funded", string="Funded Student")
+    on_track_training = fields.Selection(
+        [("yes", "Yes"), ("no", "No"), ("unsure", "Unsure")],
+        "On Track for the Training Calendar?",
+        help="Funded students: will the path be completed before the training end / funding deadline?",
+    )
+    schedule_status = fields.Selection(
+        [("ahead", "Ahead"), ("on_track", "On Track"), ("behind", "Behind")],
+        compute="_compute_schedule_status",
+        store=True,
+        help="Project progress against the share of the training calendar elapsed (batch start to the "
+        "student's training end, or the batch end), 10 points either way.",
+    )
+    at_risk_reason = fields.Text("At-risk Reason", help="Why the mentee is flagged at risk (Flag at risk).")
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("student_id", "meeting_date")
+    def _compute_previous_goal_ids(self):
+        for followup in self:
+            previous = followup._previous_followup()
+            followup.previous_goal_ids = previous.goal_ids.filtered(lambda g: g.state == "open")
+
+    @api.depends(
+        "project_progress",
+        "meeting_date",
+        "allocation_id.batch_id.start_date",
+        "allocation_id.batch_id.end_date",
+        "student_id.training_end_date",
+    )
+    def _compute_schedule_status(self):
+        for followup in self:
+            batch = followup.allocation_id.sudo().batch_id
+            start = batch.start_date
+            end = followup.student_id.sudo().training_end_date or batch.end_date
+            if not start or not end or end <= start:
+                followup.schedule_status = False
+                continue
+            day = followup.meeting_date or fields.Date.context_today(followup)
+            elapsed = min(max((day - start).days / (end - start).days, 0.0), 1.0) * 100
+            gap = followup.project_progress - elapsed
+            followup.schedule_status = "ahead" if gap > 10 else "behind" if gap < -10 else "on_track"
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -59,6 +115,12 @@ class OpMentorFollowup(models.Model):
                         allocation=followup.allocation_id.sudo().name,
                     )
                 )
+
+    @api.constrains("project_progress")
+    def _check_project_progress(self):
+        for followup in self:
+            if not 0 <= followup.project_progress <= 100:
+                raise ValidationError(self.env._("Project progress is a percentage between 0 and 100."))
 
     # ------------------------------------------------------------
     # CRUD
@@ -102,7 +164,23 @@ class OpMentorFollowup(models.Model):
     def action_missed(self):
         self._check_status_update("missed")
         self.write({"status": "missed"})
+        self._flag_repeated_misses()
         return True
+
+    def action_flag_at_risk(self):
+        """Flag the mentee at risk with this follow-up's reason: the Student Success team gets an activity."""
+        for followup in self:
+            if not (followup.at_risk_reason or "").strip():
+                raise UserError(self.env._("Write why %(student)s is at risk first.", student=followup.student_id.name))
+        self.check_access("write")
+        for followup in self:
+            followup.student_id.sudo()._mentor_flag_at_risk(followup.at_risk_reason.strip())
+        return True
+
+    def action_carry_over_goals(self):
+        """Carry every open goal of the previous follow-up over to this one."""
+        self.ensure_one()
+        return self.previous_goal_ids.with_context(carry_to_followup_id=self.id).action_carry_over()
 
     def action_draft(self):
         self._check_status_update("draft")
@@ -119,6 +197,30 @@ class OpMentorFollowup(models.Model):
         "missed": ("scheduled",),
         "draft": ("missed", "scheduled"),
     }
+
+    def _is_after(self, other):
+        """Whether this follow-up comes after ``other`` for the same mentee (date, then creation)."""
+        key = lambda f: (f.meeting_date or fields.Date.to_date("1900-01-01"), f._origin.id or 0)  # noqa: E731
+        return key(self) > key(other)
+
+    def _previous_followup(self):
+        self.ensure_one()
+        if not self.student_id:
+            return self.browse()
+        domain = [("student_id", "=", self.student_id.id)]
+        if self._origin.id:
+            domain.append(("id", "!=", self._origin.id))
+        candidates = self.search(domain, order="meeting_date desc, id desc", limit=20)
+        if not self._origin.id:
+            return candidates[:1]
+        return candidates.filtered(lambda f: self._is_after(f))[:1]
+
+    def _flag_repeated_misses(self):
+        """Two missed follow-ups in a row raise the at-risk alert (the guides: missed sessions cost funding)."""
+        for student in self.student_id:
+            latest = self.sudo().search([("student_id", "=", student.id)], order="meeting_date desc, id desc", limit=2)
+            if len(latest) == 2 and all(f.status == "missed" for f in latest):
+                student.sudo()._mentor_flag_at_risk(self.env._("Two follow-ups missed in a row."))
 
     def _check_status_update(self, status):
         """The one place that decides which follow-up may move to ``status``; access is the record rules'."""

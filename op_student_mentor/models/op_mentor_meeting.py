@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .op_student import FUNDED_TYPES
+
 
 def _ics_escape(text):
     return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
@@ -42,7 +44,16 @@ class OpMentorMeeting(models.Model):
         "Meeting Link", required=True, tracking=True, help="Video call URL (Zoom, Google Meet, Jitsi…), http(s) only."
     )
     date = fields.Datetime(required=True, tracking=True, index=True)
-    duration = fields.Integer("Duration (minutes)", default=30, required=True)
+    duration = fields.Integer(
+        "Duration (minutes)",
+        compute="_compute_duration",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
+        required=True,
+        help="Defaults from the first mentee's funding: self-funded or funded session length (Settings).",
+    )
     date_end = fields.Datetime("End", compute="_compute_date_end", store=True)
     student_id = fields.Many2one(
         "op.student",
@@ -61,7 +72,33 @@ class OpMentorMeeting(models.Model):
         string="Mentees",
         domain="[('mentee_allocation_ids.mentor_id', '=', student_id), ('mentee_allocation_ids.active', '=', True)]",
     )
-    description = fields.Text("Agenda / Notes")
+    session_type = fields.Selection(
+        [
+            ("discovery", "Discovery"),
+            ("regular", "Regular"),
+            ("review", "Deliverable / Code Review"),
+            ("mock_presentation", "Mock Presentation"),
+            ("qa", "Q&A"),
+        ],
+        "Session Type",
+        compute="_compute_session_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
+        required=True,
+        tracking=True,
+        help="Discovery is proposed until a session with these mentees took place.",
+    )
+    description = fields.Text(
+        "Agenda / Notes",
+        compute="_compute_description",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
+        help="Pre-filled with the guide's session structure when left empty.",
+    )
     status = fields.Selection(
         [("scheduled", "Scheduled"), ("reschedule", "Rescheduled"), ("done", "Done"), ("cancel", "Cancelled")],
         default="scheduled",
@@ -92,6 +129,29 @@ class OpMentorMeeting(models.Model):
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
+
+    @api.depends("meeting_students")
+    def _compute_duration(self):
+        self_funded, funded = self.env["res.config.settings"]._mentor_session_durations()
+        for meeting in self:
+            if meeting.meeting_students:
+                meeting.duration = funded if meeting._mentor_funded() else self_funded
+            elif not meeting.duration:
+                meeting.duration = 30
+
+    @api.depends("student_id", "meeting_students")
+    def _compute_session_type(self):
+        for meeting in self:
+            if meeting.session_type and meeting.session_type != "discovery" and meeting._origin:
+                continue
+            meeting.session_type = "regular" if meeting._mentor_had_session() else "discovery"
+
+    @api.depends("duration", "session_type", "meeting_students")
+    def _compute_description(self):
+        generated = self._mentor_generated_agendas()
+        for meeting in self:
+            if not meeting.description or meeting.description in generated:
+                meeting.description = meeting._mentor_agenda()
 
     @api.depends("date", "duration")
     def _compute_date_end(self):
@@ -172,8 +232,21 @@ class OpMentorMeeting(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        precompute = self
+        if len(vals_list) > 1:
+            # Bulk create: which hosts already held a session with which mentees, read once for the batch.
+            host_ids = list({vals["student_id"] for vals in vals_list if vals.get("student_id")})
+            done = self.sudo()._read_group(
+                [("student_id", "in", host_ids), ("status", "=", "done")], ["student_id", "meeting_students"]
+            )
+            precompute = self.with_context(
+                mentor_done_pairs=frozenset((host.id, mentee.id) for host, mentee in done if mentee)
+            )
         for vals in vals_list:
+            if "description" in vals and not vals["description"]:
+                del vals["description"]  # an empty agenda gets the guide's structure
             self._validate_link(vals.get("meeting_link"))
+            precompute._mentor_precompute(vals)
             if vals.get("date"):
                 self._check_future_date(fields.Datetime.to_datetime(vals["date"]))
         meetings = super().create(vals_list)
@@ -201,6 +274,19 @@ class OpMentorMeeting(models.Model):
             self.check_access("write")
         return result
 
+    _PRACTICE_FIELDS = ("duration", "session_type", "description")
+
+    @api.model
+    def _mentor_precompute(self, vals):
+        """Length, type and agenda computed as superuser: a portal host may not read the mentees' records."""
+        missing = [fname for fname in self._PRACTICE_FIELDS if fname not in vals]
+        if not missing:
+            return
+        keys = ("student_id", "meeting_students", *self._PRACTICE_FIELDS)
+        draft = self.sudo().new({key: value for key, value in vals.items() if key in keys})
+        for fname in missing:
+            vals[fname] = self._fields[fname].convert_to_write(draft[fname], draft)
+
     @api.model
     def _check_future_date(self, date):
         if self.env.context.get("mentor_meeting_allow_past"):
@@ -224,9 +310,32 @@ class OpMentorMeeting(models.Model):
         }
 
     def action_done(self):
+        """Mark done and, as the guides recommend, propose the next session a week later (not created)."""
         self._check_status_update("done")
         self.write({"status": "done"})
-        return True
+        if len(self) != 1:
+            return True
+        return self._action_propose_next_session()
+
+    def _action_propose_next_session(self, days=7):
+        self.ensure_one()
+        next_date = max(self.date + timedelta(days=days), fields.Datetime.now() + timedelta(hours=1))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Next Session"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_meeting_name": self.meeting_name,
+                "default_student_id": self.student_id.id,
+                "default_meeting_students": [fields.Command.set(self.meeting_students.ids)],
+                "default_meeting_link": self.meeting_link,
+                "default_date": fields.Datetime.to_string(next_date),
+                "default_session_type": "regular",
+            },
+        }
 
     def action_cancel(self):
         self._check_status_update("cancel")
@@ -283,6 +392,89 @@ class OpMentorMeeting(models.Model):
                     )
                 )
         self.check_access("write")
+
+    def _mentor_funded(self):
+        """Whether the first mentee is funded (read on the saved student: a form's copy may be stale)."""
+        mentee = self.meeting_students[:1]
+        return (mentee._origin or mentee).sudo().mentor_funding_type in FUNDED_TYPES
+
+    def _mentor_had_session(self):
+        """Whether the host already held a (done) session with one of these mentees."""
+        self.ensure_one()
+        if not self.student_id or not self.meeting_students:
+            return False
+        done_pairs = self.env.context.get("mentor_done_pairs")
+        if done_pairs is not None and not self._origin.id:
+            # bulk create: the (host, mentee) pairs with a done session were read once for the batch
+            return any((self.student_id.id, mentee_id) in done_pairs for mentee_id in self.meeting_students._origin.ids)
+        domain = [
+            ("student_id", "=", self.student_id.id),
+            ("meeting_students", "in", self.meeting_students.ids),
+            ("status", "=", "done"),
+        ]
+        if self._origin.id:
+            domain.append(("id", "!=", self._origin.id))
+        return bool(self.sudo().search_count(domain, limit=1))
+
+    def _mentor_agenda_focus(self, session_type):
+        return {
+            "discovery": self.env._(
+                "Discovery session: get to know the student, their expectations, funding, "
+                "training calendar and weekly study time; agree on how to work together."
+            ),
+            "review": self.env._(
+                "Deliverable / code review: questions and constructive feedback, goals that address recurring errors."
+            ),
+            "mock_presentation": self.env._(
+                "Mock presentation: is the student ready for the assessment, what still needs work?"
+            ),
+            "qa": self.env._("Q&A: explain concepts with concrete examples from professional life."),
+        }.get(session_type, "")
+
+    def _mentor_agenda(self, duration=None, session_type=None, funded=None):
+        """The guide's session structure, minutes fitted to the duration."""
+        duration = duration if duration is not None else self.duration or 30
+        session_type = session_type or self.session_type or "regular"
+        if funded is None:
+            funded = self._mentor_funded()
+        catch_up = goals = 5 if duration >= 20 else max(duration // 4, 1)
+        core = max(duration - catch_up - goals, 0)
+        lines = []
+        focus = self._mentor_agenda_focus(session_type)
+        if focus:
+            lines += [focus, ""]
+        lines += [
+            self.env._(
+                "1. Catch-up (%(minutes)s min): how is the student doing, what happened since last time?",
+                minutes=catch_up,
+            ),
+            self.env._(
+                "2. Progress and feedback (%(minutes)s min): progress on last session's goals, "
+                "constructive feedback, obstacles and questions, project progress.",
+                minutes=core,
+            ),
+        ]
+        if funded:
+            lines.append(
+                self.env._("   On track for the training calendar / funding deadline? Strategies to finish on time.")
+            )
+        lines.append(
+            self.env._("3. New SMART goals (%(minutes)s min): set the goals and save the session notes.", minutes=goals)
+        )
+        return "\n".join(lines)
+
+    @api.model
+    def _mentor_generated_agendas(self):
+        """Every agenda the pre-fill may have written: those are replaced when duration or type change."""
+        durations = {30, 45, *self.env["res.config.settings"]._mentor_session_durations()}
+        durations |= set(self.mapped("duration")) | set(self._origin.mapped("duration"))
+        types = [key for key, _label in self._fields["session_type"].selection]
+        return {
+            self._mentor_agenda(duration, session_type, funded)
+            for duration in durations
+            for session_type in types
+            for funded in (False, True)
+        }
 
     def _reschedule_chain(self):
         """The meeting with every meeting it was rescheduled from and to."""

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+FUNDED_TYPES = ("apprenticeship", "employee", "social_program")
 
 
 class OpStudent(models.Model):
@@ -24,6 +27,29 @@ class OpStudent(models.Model):
     skill_ids = fields.One2many("op.student.skill", "student_id", string="Skills")
     mentor_application_count = fields.Integer(compute="_compute_mentorship_counts")
     mentor_allocation_count = fields.Integer(compute="_compute_mentorship_counts")
+    # Funding profile (mentoring guides): it sets the session length, the training calendar
+    # and whether each session checks the student is on track to finish before the funding ends.
+    mentor_funding_type = fields.Selection(
+        [
+            ("self_funded", "Self-funded"),
+            ("apprenticeship", "Apprenticeship"),
+            ("employee", "Employee (employer-funded)"),
+            ("social_program", "Social program"),
+        ],
+        "Funding Type",
+        default="self_funded",
+        required=True,
+        tracking=True,
+    )
+    mentor_is_funded = fields.Boolean("Funded", compute="_compute_mentor_is_funded", store=True)
+    training_end_date = fields.Date(
+        "Training End", tracking=True, help="End of the training calendar or funding deadline of a funded student."
+    )
+    weekly_study_hours = fields.Float(
+        "Weekly Study Hours", help="Personal study time the student commits to each week."
+    )
+    mentor_at_risk = fields.Boolean("At Risk", readonly=True, copy=False, tracking=True, index=True)
+    mentor_at_risk_reason = fields.Text("At-risk Reason", readonly=True, copy=False)
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -40,6 +66,11 @@ class OpStudent(models.Model):
         for student in self:
             student.is_mentor = student.id in mentor_ids
 
+    @api.depends("mentor_funding_type")
+    def _compute_mentor_is_funded(self):
+        for student in self:
+            student.mentor_is_funded = student.mentor_funding_type in FUNDED_TYPES
+
     def _compute_mentorship_counts(self):
         # Shown on the student form only: one read_group for applications,
         # a count per student for allocations (as mentor or as mentee).
@@ -52,6 +83,27 @@ class OpStudent(models.Model):
             student.mentor_allocation_count = Allocation.search_count(
                 ["|", ("mentor_id", "=", student.id), ("student_ids", "in", student.id)]
             )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("mentor_funding_type", "training_end_date")
+    def _check_training_end_date(self):
+        for student in self:
+            if student.mentor_funding_type in FUNDED_TYPES and not student.training_end_date:
+                raise ValidationError(
+                    self.env._(
+                        "%(student)s is a funded student: set the training end date (funding deadline).",
+                        student=student.name,
+                    )
+                )
+
+    @api.constrains("weekly_study_hours")
+    def _check_weekly_study_hours(self):
+        for student in self:
+            if not 0 <= student.weekly_study_hours <= 168:
+                raise ValidationError(self.env._("Weekly study hours are between 0 and 168."))
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -77,9 +129,35 @@ class OpStudent(models.Model):
         )
         return action
 
+    def action_mentor_resolve_at_risk(self):
+        """Clear the at-risk flag and close the Student Success activities."""
+        self.check_access("read")
+        students = self.sudo().filtered("mentor_at_risk")
+        students.write({"mentor_at_risk": False, "mentor_at_risk_reason": False})
+        students.activity_feedback(["op_student_mentor.mail_act_mentor_at_risk"], feedback=self.env._("Resolved"))
+        return True
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    def _mentor_flag_at_risk(self, reason):
+        """Flag at risk (called as superuser once the caller's access is checked): one activity per
+        Student Success user, not repeated while the flag is up."""
+        users = self.env["res.config.settings"]._mentor_success_users()
+        for student in self:
+            reasons = [r for r in (student.mentor_at_risk_reason, reason) if r]
+            already = student.mentor_at_risk
+            student.write({"mentor_at_risk": True, "mentor_at_risk_reason": "\n".join(dict.fromkeys(reasons))})
+            if already:
+                continue
+            for user in users:
+                student.activity_schedule(
+                    "op_student_mentor.mail_act_mentor_at_risk",
+                    summary=self.env._("%(student)s is at risk", student=student.name),
+                    note=reason,
+                    user_id=user.id,
+                )
 
     def _mentor_active_mentees(self):
         """Mentees of this mentor's active allocations."""

@@ -39,7 +39,8 @@ FOLLOWUP = "op.mentor.followup"
 FOCUS = "op.mentor.focus"
 ACHIEVEMENT = "op.student.achievement"
 SKILL = "op.student.skill"
-MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL)
+GOAL = "op.mentor.goal"
+MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOAL)
 
 # role x model: the scope of each operation (readme/ROLES.md is the same table).
 ACCESS_TABLE = """
@@ -51,6 +52,7 @@ administrator | op.mentor.followup     | all  | all    | all       | all
 administrator | op.mentor.focus        | all  | all    | all       | all
 administrator | op.student.achievement | all  | all    | all       | all
 administrator | op.student.skill       | all  | all    | all       | all
+administrator | op.mentor.goal         | all  | all    | all       | all
 faculty       | op.mentor.details      | own  | own    | own draft | own draft
 faculty       | op.mentor.allocation   | own  | -      | -         | -
 faculty       | op.mentor.meeting      | own  | -      | -         | -
@@ -58,6 +60,7 @@ faculty       | op.mentor.followup     | own  | own    | own       | -
 faculty       | op.mentor.focus        | all  | -      | -         | -
 faculty       | op.student.achievement | all  | all    | all       | -
 faculty       | op.student.skill       | all  | all    | all       | -
+faculty       | op.mentor.goal         | own  | own    | own       | -
 other faculty | op.mentor.details      | own  | own    | own draft | own draft
 other faculty | op.mentor.allocation   | own  | -      | -         | -
 other faculty | op.mentor.meeting      | own  | -      | -         | -
@@ -65,6 +68,7 @@ other faculty | op.mentor.followup     | own  | own    | own       | -
 other faculty | op.mentor.focus        | all  | -      | -         | -
 other faculty | op.student.achievement | all  | all    | all       | -
 other faculty | op.student.skill       | all  | all    | all       | -
+other faculty | op.mentor.goal         | own  | own    | own       | -
 mentor        | op.mentor.details      | -    | -      | -         | -
 mentor        | op.mentor.allocation   | own  | -      | -         | -
 mentor        | op.mentor.meeting      | own  | own    | own       | -
@@ -72,6 +76,7 @@ mentor        | op.mentor.followup     | -    | -      | -         | -
 mentor        | op.mentor.focus        | -    | -      | -         | -
 mentor        | op.student.achievement | -    | -      | -         | -
 mentor        | op.student.skill       | -    | -      | -         | -
+mentor        | op.mentor.goal         | -    | -      | -         | -
 other mentor  | op.mentor.details      | -    | -      | -         | -
 other mentor  | op.mentor.allocation   | own  | -      | -         | -
 other mentor  | op.mentor.meeting      | own  | own    | own       | -
@@ -79,6 +84,7 @@ other mentor  | op.mentor.followup     | -    | -      | -         | -
 other mentor  | op.mentor.focus        | -    | -      | -         | -
 other mentor  | op.student.achievement | -    | -      | -         | -
 other mentor  | op.student.skill       | -    | -      | -         | -
+other mentor  | op.mentor.goal         | -    | -      | -         | -
 mentee        | op.mentor.details      | -    | -      | -         | -
 mentee        | op.mentor.allocation   | -    | -      | -         | -
 mentee        | op.mentor.meeting      | own  | -      | -         | -
@@ -86,6 +92,7 @@ mentee        | op.mentor.followup     | -    | -      | -         | -
 mentee        | op.mentor.focus        | -    | -      | -         | -
 mentee        | op.student.achievement | -    | -      | -         | -
 mentee        | op.student.skill       | -    | -      | -         | -
+mentee        | op.mentor.goal         | -    | -      | -         | -
 other student | op.mentor.details      | -    | -      | -         | -
 other student | op.mentor.allocation   | -    | -      | -         | -
 other student | op.mentor.meeting      | -    | -      | -         | -
@@ -93,6 +100,7 @@ other student | op.mentor.followup     | -    | -      | -         | -
 other student | op.mentor.focus        | -    | -      | -         | -
 other student | op.student.achievement | -    | -      | -         | -
 other student | op.student.skill       | -    | -      | -         | -
+other student | op.mentor.goal         | -    | -      | -         | -
 """
 
 
@@ -161,6 +169,7 @@ READ_FIELDS = {
     FOCUS: ["name", "description"],
     ACHIEVEMENT: ["name", "student_id", "achievement_type", "date", "description"],
     SKILL: ["name", "student_id", "level", "description"],
+    GOAL: ["name", "followup_id", "student_id", "indicator", "deadline", "state", "is_smart"],
 }
 
 WRITE_VALS = {
@@ -171,6 +180,7 @@ WRITE_VALS = {
     FOCUS: {"description": "Changed description."},
     ACHIEVEMENT: {"description": "Changed description."},
     SKILL: {"description": "Changed description."},
+    GOAL: {"indicator": "Changed indicator."},
 }
 
 OK = "allowed"
@@ -206,6 +216,8 @@ class MentorSecurityCommon(MentorCommon):
         cls.skill_other = cls.env["op.student.skill"].create(
             {"name": "Drawing", "student_id": cls.student_mentor_other.id}
         )
+        cls.goal = cls.env["op.mentor.goal"].create({"followup_id": cls.followup.id, "name": "Deliverable 2"})
+        cls.goal_other = cls.env["op.mentor.goal"].create({"followup_id": cls.followup_other.id, "name": "Sketches"})
 
     # ------------------------------------------------------------
     # Tools
@@ -228,6 +240,7 @@ class MentorSecurityCommon(MentorCommon):
             FOCUS: [("academic", self.focus, None)],
             ACHIEVEMENT: [("of mentor A", self.achievement, None), ("of mentor B", self.achievement_other, None)],
             SKILL: [("of mentor A", self.skill, None), ("of mentor B", self.skill_other, None)],
+            GOAL: [("A", self.goal, "A"), ("B", self.goal_other, "B")],
         }
 
     def _create_vals(self, model, world):
@@ -264,6 +277,8 @@ class MentorSecurityCommon(MentorCommon):
             }
         if model == FOCUS:
             return {"name": "Exam Preparation"}
+        if model == GOAL:
+            return {"followup_id": (self.followup if a else self.followup_other).id, "name": "New goal"}
         return {"name": "New one", "student_id": self.student_mentee.id}  # achievement, skill
 
     def _attempt(self, user, model, operation, record=None, vals=None):
@@ -328,7 +343,7 @@ class TestAccessMatrix(MentorSecurityCommon):
             for model in MODELS:
                 for operation, scope in zip(OPERATIONS, ACCESS_MATRIX[role][model], strict=True):
                     if operation == CREATE:
-                        worlds = ("A", "B") if model in (DETAILS, ALLOCATION, MEETING, FOLLOWUP) else (None,)
+                        worlds = ("A", "B") if model in (DETAILS, ALLOCATION, MEETING, FOLLOWUP, GOAL) else (None,)
                         cases = [
                             (f"new {world or ''}".strip(), None, world, self._create_vals(model, world))
                             for world in worlds

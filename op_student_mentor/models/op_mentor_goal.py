@@ -1,0 +1,155 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class OpMentorGoal(models.Model):
+    _name = "op.mentor.goal"
+    _description = "Mentee SMART Goal"
+    _order = "deadline, id"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    followup_id = fields.Many2one("op.mentor.followup", "Follow-up", required=True, ondelete="cascade", index=True)
+    student_id = fields.Many2one(related="followup_id.student_id", store=True, index=True, string="Mentee")
+    mentor_id = fields.Many2one(related="followup_id.mentor_id", store=True, string="Mentor")
+    name = fields.Char(
+        "Skill / Criterion",
+        required=True,
+        help="Specific: the skill or assessment criterion of the project the student works on.",
+    )
+    indicator = fields.Char(
+        "Measurable Indicator", help="Measurable: how progress or completion is checked, e.g. 80% of the course done."
+    )
+    deadline = fields.Date(
+        compute="_compute_deadline",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Time-bound: by default the next scheduled session of the mentor with this mentee.",
+    )
+    state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("achieved", "Achieved"),
+            ("partly", "Partly Achieved"),
+            ("not_achieved", "Not Achieved"),
+            ("carried_over", "Carried Over"),
+        ],
+        default="open",
+        required=True,
+        copy=False,
+        index=True,
+    )
+    is_smart = fields.Boolean(
+        "SMART",
+        compute="_compute_is_smart",
+        store=True,
+        help="Not SMART when the indicator or the deadline is missing.",
+    )
+    carried_from_id = fields.Many2one(
+        "op.mentor.goal", "Carried From", readonly=True, copy=False, index="btree_not_null", ondelete="set null"
+    )
+    company_id = fields.Many2one(related="followup_id.company_id", store=True)
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("followup_id")
+    def _compute_deadline(self):
+        today = fields.Date.context_today(self)
+        for goal in self.filtered(lambda g: not g.deadline):
+            followup = goal.followup_id
+            meeting = self.env["op.mentor.meeting"]
+            if followup.mentor_id and followup.student_id:
+                meeting = (
+                    self.env["op.mentor.meeting"]
+                    .sudo()
+                    .search(
+                        [
+                            ("student_id", "=", followup.mentor_id.id),
+                            ("meeting_students", "in", followup.student_id.ids),
+                            ("status", "=", "scheduled"),
+                            ("date", ">", fields.Datetime.now()),
+                        ],
+                        order="date",
+                        limit=1,
+                    )
+                )
+            goal.deadline = fields.Date.context_today(self, meeting.date) if meeting else today + timedelta(days=7)
+
+    @api.depends("name", "indicator", "deadline")
+    def _compute_is_smart(self):
+        for goal in self:
+            goal.is_smart = bool(goal.name and (goal.indicator or "").strip() and goal.deadline)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        goals = super().create(vals_list)
+        self.env["op.mentor.followup"].invalidate_model(["previous_goal_ids"])
+        return goals
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"state", "followup_id"} & set(vals):
+            # "Goals to review" reads the goals of another follow-up: not a dependency Odoo can follow.
+            self.env["op.mentor.followup"].invalidate_model(["previous_goal_ids"])
+        return result
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_carry_over(self):
+        """Copy open goals to the mentee's newer follow-up (context ``carry_to_followup_id`` or the latest one)."""
+        Followup = self.env["op.mentor.followup"]
+        target = Followup.browse(self.env.context.get("carry_to_followup_id"))
+        new_goals = self.browse()
+        for goal in self:
+            if goal.state != "open":
+                raise UserError(self.env._("Only open goals can be carried over (%(goal)s).", goal=goal.name))
+            followup = target if target and target.student_id == goal.student_id else goal._latest_followup()
+            if not followup or followup == goal.followup_id:
+                raise UserError(
+                    self.env._(
+                        "Create the next follow-up of %(student)s before carrying %(goal)s over.",
+                        student=goal.student_id.name,
+                        goal=goal.name,
+                    )
+                )
+            new_goals |= goal.copy({"followup_id": followup.id, "carried_from_id": goal.id})
+            goal.state = "carried_over"
+        return new_goals
+
+    def action_set_achieved(self):
+        return self.write({"state": "achieved"})
+
+    def action_set_partly(self):
+        return self.write({"state": "partly"})
+
+    def action_set_not_achieved(self):
+        return self.write({"state": "not_achieved"})
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _latest_followup(self):
+        self.ensure_one()
+        return (
+            self.env["op.mentor.followup"]
+            .search(
+                [("student_id", "=", self.student_id.id), ("id", "!=", self.followup_id.id)],
+                order="meeting_date desc, id desc",
+                limit=1,
+            )
+            .filtered(lambda f: f._is_after(self.followup_id))
+        )
