@@ -1,0 +1,569 @@
+"""Benchmark of op_student_mentor at school scale (issue 8); run through `tools/dev bench`.
+
+tools/dev starts a throwaway PostgreSQL and installs the addon in database BENCH_DB; this
+script seeds it at a small scale, measures every path, grows the data to the full
+scale, measures again, and prints (and writes, with --output) a table of SQL query
+counts and server times (median of --runs runs) with their full/small ratios.
+
+Portal pages go through a real Odoo HTTP server started on a free loopback port;
+their query count and server time come from Odoo's werkzeug request log. Backend
+paths run in-process, counted with the cursor's ``sql_log_count``. Write paths run
+in a savepoint that is rolled back after each run.
+"""
+
+import argparse
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+
+import requests
+
+ODOO_SRC = os.environ["ODOO_SRC"]
+sys.path.insert(0, ODOO_SRC)
+
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, Command, api  # noqa: E402
+
+PASSWORD = "bench-password"
+BATCH_SIZE = 100  # students per batch; a tenth of them are mentors
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--students", type=int, default=5000)
+    p.add_argument("--mentors", type=int, default=500)
+    p.add_argument("--meetings", type=int, default=100000)
+    p.add_argument("--followups", type=int, default=50000)
+    p.add_argument("--small-factor", type=int, default=100, help="small scale = full scale / this (default 100)")
+    p.add_argument("--small", action="store_true", help="quick run: full scale divided by 20")
+    p.add_argument("--runs", type=int, default=5, help="runs per page (median)")
+    p.add_argument("--bulk-runs", type=int, default=3, help="runs per bulk path (median)")
+    p.add_argument("--approve", type=int, default=500, help="applications approved in one call")
+    p.add_argument("--create", type=int, default=1000, help="meetings created in one call")
+    p.add_argument("--output", help="also write the table (markdown) to this file")
+    args = p.parse_args()
+    if args.small:
+        for name in ("students", "mentors", "meetings", "followups", "approve", "create"):
+            setattr(args, name, max(getattr(args, name) // 20, 1))
+    return args
+
+
+def log(msg):
+    print(f"[bench {datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------
+# Seeding
+# ------------------------------------------------------------
+
+
+class Seeder:
+    def __init__(self, env):
+        self.env = env(
+            context={
+                "tracking_disable": True,
+                "mail_create_nolog": True,
+                "mail_notrack": True,
+                "mentor_meeting_no_notify": True,
+                "mentor_meeting_allow_past": True,
+            }
+        )
+        self.n_students = 0
+
+    def base(self):
+        env = self.env
+        self.subject = env["op.subject"].create({"name": "Algorithms", "code": "BALG"})
+        self.course = env["op.course"].create(
+            {"name": "Bench Course", "code": "BENCH", "subject_ids": [Command.set(self.subject.ids)]}
+        )
+        self.batches = env["op.batch"]
+        exam_type = env["op.exam.type"].create({"name": "Bench final", "code": "BF"})
+        batch = self._batch()
+        session = env["op.exam.session"].create(
+            {
+                "name": "Bench finals",
+                "course_id": self.course.id,
+                "batch_id": batch.id,
+                "exam_code": "BFIN",
+                "start_date": date(2026, 6, 1),
+                "end_date": date(2026, 6, 30),
+                "exam_type": exam_type.id,
+            }
+        )
+        template = env["op.result.template"].create({"exam_session_id": session.id, "name": "Bench results"})
+        self.register = env["op.marksheet.register"].create(
+            {"exam_session_id": session.id, "name": "Bench marksheets", "result_template_id": template.id}
+        )
+        self.faculty_users = env["res.users"]
+        self.faculties = env["op.faculty"]
+        for i in range(10):
+            user = env["res.users"].create(
+                {
+                    "name": f"Faculty {i}",
+                    "login": f"faculty{i}@bench.test",
+                    "password": PASSWORD,
+                    "groups_id": [
+                        Command.set([env.ref("base.group_user").id, env.ref("openeducat_core.group_op_faculty").id])
+                    ],
+                }
+            )
+            self.faculty_users |= user
+            self.faculties |= env["op.faculty"].create(
+                {
+                    "partner_id": user.partner_id.id,
+                    "first_name": "Faculty",
+                    "last_name": str(i),
+                    "birth_date": date(1980, 1, 1),
+                    "gender": "female",
+                    "faculty_subject_ids": [Command.set(self.subject.ids)],
+                }
+            )
+        self.admin = env.ref("base.user_admin")
+        self.admin.password = PASSWORD
+
+    def _batch(self):
+        n = len(self.batches)
+        batch = self.env["op.batch"].create(
+            {
+                "name": f"B{n}",
+                "code": f"B{n}",
+                "course_id": self.course.id,
+                "start_date": date(2026, 1, 1),
+                "end_date": date(2030, 12, 31),
+            }
+        )
+        self.batches |= batch
+        return batch
+
+    def students(self, count, batch, marks=False):
+        vals = []
+        for _i in range(count):
+            self.n_students += 1
+            n = self.n_students
+            vals.append(
+                {
+                    "first_name": "Student",
+                    "last_name": str(n),
+                    "name": f"Student {n}",
+                    "birth_date": date(2005, 1, 1),
+                    "gender": "f",
+                    "email": f"s{n}@bench.test",
+                    "course_detail_ids": [Command.create({"course_id": self.course.id, "batch_id": batch.id})],
+                }
+            )
+        students = self.env["op.student"].create(vals)
+        if marks:
+            self.env["op.marksheet.line"].create(
+                [{"marksheet_reg_id": self.register.id, "student_id": s.id} for s in students]
+            )
+        return students
+
+    def applications(self, mentors, mentees_by_mentor, status):
+        Details = self.env["op.mentor.details"]
+        focus = self.env.ref("op_student_mentor.mentor_focus_academic")
+        vals = []
+        for i, mentor in enumerate(mentors):
+            batch = mentor.course_detail_ids[:1].batch_id
+            vals.append(
+                {
+                    "faculty_id": self.faculties[i % len(self.faculties)].id,
+                    "course_id": self.course.id,
+                    "batch_id": batch.id,
+                    "student_id": mentor.id,
+                    "student_detail_ids": [Command.set(mentees_by_mentor.get(mentor.id, []))],
+                    "mentor_focus_id": [Command.set(focus.ids)],
+                    "reason_for_mentorship": "bench",
+                }
+            )
+        apps = Details.create(vals)
+        apps.action_submit()
+        if status == "approve":
+            apps.action_approve()
+        return apps
+
+    def grow(self, students, mentors):
+        """Add batches of BATCH_SIZE students (a tenth mentors, approved, with their mentees allocated)."""
+        per_batch_mentors = max(1, BATCH_SIZE * mentors // max(students, 1))
+        added = 0
+        while added < students:
+            size = min(BATCH_SIZE, students - added)
+            batch = self._batch()
+            n_mentors = max(1, size * mentors // students) if size < BATCH_SIZE else per_batch_mentors
+            group = self.students(size, batch)
+            mentors_rs, mentees = group[:n_mentors], group[n_mentors:]
+            self.env["op.marksheet.line"].create(
+                [{"marksheet_reg_id": self.register.id, "student_id": s.id} for s in mentors_rs]
+            )
+            mentees_by_mentor = {m.id: [] for m in mentors_rs}
+            for j, mentee in enumerate(mentees):
+                mentees_by_mentor[mentors_rs[j % len(mentors_rs)].id].append(mentee.id)
+            self.applications(mentors_rs, mentees_by_mentor, "approve")
+            added += size
+        self.env.flush_all()
+
+    def bulk_rows(self, meetings, followups):
+        """Meetings and follow-ups by SQL (INSERT … SELECT): 100,000 ORM creates with mail.thread take too long.
+
+        Every row is what the ORM would store: host = a mentor, attendee = one of that mentor's mentees,
+        dates spread over two years around today, statuses mixed.
+        """
+        cr = self.env.cr
+        cr.execute("""
+            CREATE TEMP TABLE bench_pairs AS
+            SELECT row_number() OVER (ORDER BY a.id, r.student_id) - 1 AS n, a.mentor_id, r.student_id, a.id AS allocation_id
+              FROM op_mentor_allocation a JOIN op_mentor_allocation_student_rel r ON r.allocation_id = a.id
+             WHERE a.active""")
+        cr.execute("SELECT count(*) FROM bench_pairs")
+        (pairs,) = cr.fetchone()
+        cr.execute(
+            """
+            WITH rows AS (
+                SELECT g, p.mentor_id, p.student_id,
+                       date_trunc('hour', now() AT TIME ZONE 'UTC') + ((g % 730) - 365) * interval '1 day'
+                           + (g % 9) * interval '1 hour' AS d
+                  FROM generate_series(1, %(n)s) g JOIN bench_pairs p ON p.n = g %% %(pairs)s
+            ), ins AS (
+                INSERT INTO op_mentor_meeting (meeting_name, meeting_link, date, date_end, duration, student_id,
+                        session_type, description, status, company_id, create_uid, write_uid, create_date, write_date)
+                SELECT 'Bench session ' || g, 'https://meet.example.com/b' || g, d, d + interval '30 minutes', 30,
+                       mentor_id, 'regular', 'Agenda', CASE WHEN d < now() AT TIME ZONE 'UTC'
+                       THEN (CASE WHEN g %% 10 = 0 THEN 'cancel' ELSE 'done' END) ELSE 'scheduled' END,
+                       1, 1, 1, now(), now()
+                  FROM rows
+             RETURNING id, student_id, meeting_name
+            )
+            INSERT INTO op_mentor_meeting_student_rel (meeting_id, student_id)
+            SELECT ins.id, r.student_id FROM ins JOIN rows r ON ins.meeting_name = 'Bench session ' || r.g
+        """.replace("%(n)s", str(int(meetings)))
+            .replace("%(pairs)s", str(int(pairs)))
+            .replace("%%", "%")
+        )
+        cr.execute(
+            """
+            INSERT INTO op_mentor_followup (name, student_id, allocation_id, mentor_id, faculty_id, meeting_date,
+                    status, company_id, create_uid, write_uid, create_date, write_date)
+            SELECT 'BFUP' || g, p.student_id, p.allocation_id, p.mentor_id, a.faculty_id,
+                   current_date + ((g %% 730) - 365), (ARRAY['draft','scheduled','completed','missed'])[1 + g %% 4],
+                   1, 1, 1, now(), now()
+              FROM generate_series(1, %s) g JOIN bench_pairs p ON p.n = g %% %s
+              JOIN op_mentor_allocation a ON a.id = p.allocation_id
+        """,
+            [int(followups), int(pairs)],
+        )
+        cr.execute("DROP TABLE bench_pairs")
+        cr.execute("ANALYZE")
+        self.env.invalidate_all()
+
+
+# ------------------------------------------------------------
+# Measures
+# ------------------------------------------------------------
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+class Portal:
+    """A real Odoo HTTP server on a free loopback port; figures from its werkzeug request log."""
+
+    LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[0-9.]+" (\d+) \S+ (\d+) ([0-9.]+) ([0-9.]+)')
+
+    def __init__(self, db, argv, logfile):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.logfile = logfile
+        open(logfile, "w").close()
+        self.proc = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                os.path.join(ODOO_SRC, "odoo-bin"),
+                *argv,
+                "-d",
+                db,
+                f"--db-filter=^{db}$",
+                "--http-interface=127.0.0.1",
+                f"--http-port={self.port}",
+                "--workers=0",
+                "--max-cron-threads=0",
+                "--log-handler=werkzeug:INFO",
+                f"--logfile={logfile}",
+            ],
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _i in range(240):
+            try:
+                requests.get(self.base + "/web/health", timeout=5)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        self.db = db
+
+    def session(self, login):
+        s = requests.Session()
+        r = s.post(
+            self.base + "/web/session/authenticate",
+            timeout=60,
+            json={"jsonrpc": "2.0", "params": {"db": self.db, "login": login, "password": PASSWORD}},
+        )
+        r.raise_for_status()
+        assert r.json().get("result", {}).get("uid"), f"login {login} failed: {r.text[:300]}"
+        return s
+
+    def measure(self, session, path, runs):
+        queries, times = [], []
+        session.get(self.base + path, timeout=300)  # warm
+        for _i in range(runs):
+            size = os.path.getsize(self.logfile)
+            r = session.get(self.base + path, timeout=300)
+            assert r.status_code == 200, f"{path}: HTTP {r.status_code}"
+            line = None
+            for _j in range(50):
+                with open(self.logfile) as f:
+                    f.seek(size)
+                    found = [m for m in self.LINE.finditer(f.read()) if m.group(2) == path]
+                if found:
+                    line = found[-1]
+                    break
+                time.sleep(0.1)
+            queries.append(int(line.group(4)))
+            times.append(float(line.group(5)) + float(line.group(6)))
+        return median(queries), median(times)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+def measure_env(registry, uid, func, runs, rollback):
+    """Median (queries, seconds) of ``func(env)``; ``rollback`` runs it in a savepoint undone after each run."""
+    queries, times = [], []
+    with registry.cursor() as cr:
+        for i in range(runs + 1):  # the first run warms the caches
+            env = api.Environment(cr, uid, {"lang": "en_US", "tz": "UTC", "mentor_meeting_no_notify": True})
+            env.invalidate_all()
+            if rollback:
+                cr.execute("SAVEPOINT bench")
+            count0, t0 = cr.sql_log_count, time.perf_counter()
+            func(env)
+            env.flush_all()
+            elapsed, count = time.perf_counter() - t0, cr.sql_log_count - count0
+            if rollback:
+                cr.execute("ROLLBACK TO SAVEPOINT bench")
+                env.invalidate_all()
+            if i:
+                queries.append(count)
+                times.append(elapsed)
+        cr.rollback()
+    return median(queries), median(times)
+
+
+def list_spec(env, model):
+    views = env[model].get_views([(False, "list")])
+    return {
+        fname: ({"fields": {"display_name": {}}} if f["type"] in ("many2one", "many2many") else {})
+        for fname, f in views["models"][model]["fields"].items()
+    }
+
+
+def run_measures(registry, db, argv, args, workdir, scale):
+    log(f"measuring at the {scale} scale")
+    results = {}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        faculty_uid = env["res.users"].search([("login", "=", "faculty0@bench.test")]).id
+        admin_uid = env.ref("base.user_admin").id
+        mentor_login = env["res.users"].search([("login", "=", "mentor@bench.test")]).login
+        mentor = env["op.student"].search([("user_id.login", "=", "mentor@bench.test")])
+        meeting_count = env["op.mentor.meeting"].search_count([("student_id", "=", mentor.id)])
+        mentee = env["op.student"].search([("user_id.login", "=", "mentee@bench.test")])
+        mentee_meeting = env["op.mentor.meeting"].search([("meeting_students", "in", mentee.ids)], limit=1)
+        host_meeting = env["op.mentor.meeting"].search([("student_id", "=", mentor.id)], limit=1)
+        pending_batch = env["op.batch"].search([("code", "=", "BPENDING")])
+    middle = max(1, (meeting_count // 80 + 1) // 2 + 1)
+
+    portal = Portal(db, argv, os.path.join(workdir, f"http-{scale}.log"))
+    try:
+        s_mentor, s_mentee = portal.session(mentor_login), portal.session("mentee@bench.test")
+        for label, sess, path in (
+            ("portal /my (mentor)", s_mentor, "/my"),
+            ("portal /my (mentee)", s_mentee, "/my"),
+            ("mentor meetings, first page", s_mentor, "/my/mentor/meetings"),
+            ("mentor meetings, middle page", s_mentor, f"/my/mentor/meetings/page/{middle}"),
+            ("mentor mentees", s_mentor, "/my/mentor/mentees"),
+            ("mentee meetings", s_mentee, "/my/mentorship/meetings"),
+            ("meeting detail (mentor)", s_mentor, f"/my/mentor/meetings/{host_meeting.id}"),
+            ("meeting detail (mentee)", s_mentee, f"/my/mentorship/meetings/{mentee_meeting.id}"),
+        ):
+            results[label] = portal.measure(sess, path, args.runs)
+    finally:
+        portal.stop()
+
+    for model, label in (
+        ("op.mentor.meeting", "meetings"),
+        ("op.mentor.followup", "follow-ups"),
+        ("op.mentor.details", "applications"),
+    ):
+        for role, uid in (("admin", admin_uid), ("faculty", faculty_uid)):
+
+            def web_list(env, model=model):
+                env[model].web_search_read([], list_spec(env, model), limit=80, count_limit=10001)
+
+            results[f"list {label} ({role})"] = measure_env(registry, uid, web_list, args.runs, False)
+
+    def kanban(env):
+        env["op.mentor.details"].web_read_group([], ["status"], ["status"])
+
+    results["applications by status (admin)"] = measure_env(registry, admin_uid, kanban, args.runs, False)
+
+    def approve(env):
+        apps = env["op.mentor.details"].search([("batch_id", "=", pending_batch.id), ("status", "=", "pending")])
+        assert len(apps) == args.approve, len(apps)
+        apps.action_approve()
+
+    results[f"approve {args.approve} applications"] = measure_env(registry, admin_uid, approve, args.bulk_runs, True)
+
+    def create(env):
+        start = datetime.now().replace(microsecond=0, second=0, minute=0) + timedelta(days=30)
+        env["op.mentor.meeting"].create(
+            [
+                {
+                    "meeting_name": f"New {i}",
+                    "meeting_link": f"https://meet.example.com/n{i}",
+                    "date": start + timedelta(hours=i),
+                    "student_id": mentor.id,
+                    "meeting_students": [Command.set(mentee.ids)],
+                }
+                for i in range(args.create)
+            ]
+        )
+
+    results[f"create {args.create} meetings"] = measure_env(registry, admin_uid, create, args.bulk_runs, True)
+
+    def cron(env):
+        env["op.mentor.meeting"].with_context(mentor_meeting_no_notify=False)._cron_send_reminders()
+
+    results["reminder cron"] = measure_env(registry, SUPERUSER_ID, cron, args.bulk_runs, True)
+    return results
+
+
+def main():
+    args = parse_args()
+    db = os.environ["BENCH_DB"]
+    workdir = os.environ["BENCH_WORK"]
+    argv = [
+        f"--addons-path={os.environ['BENCH_ADDONS']}",
+        "--db_host=127.0.0.1",
+        f"--db_port={os.environ['BENCH_PG_PORT']}",
+        "--db_user=root",
+        f"--data-dir={workdir}/filestore",
+    ]
+    odoo.tools.config.parse_config([*argv, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(db)
+    f = args.small_factor
+    small = {
+        "students": max(args.students // f, BATCH_SIZE // 2),
+        "mentors": max(args.mentors // f, 5),
+        "meetings": max(args.meetings // f, 100),
+        "followups": max(args.followups // f, 50),
+    }
+    seeding = {}
+
+    # Small scale: the base, the measured users, the pending applications of the bulk approval.
+    t0 = time.perf_counter()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        seeder = Seeder(env)
+        seeder.base()
+        seeder.grow(small["students"], small["mentors"])
+        # the measured mentor and mentee log in: portal users of the first batch's first mentor and mentee
+        alloc = env["op.mentor.allocation"].search([], order="id asc", limit=1)
+        portal = env.ref("base.group_portal")
+        for login, student in (("mentor@bench.test", alloc.mentor_id), ("mentee@bench.test", alloc.student_ids[:1])):
+            user = (
+                env["res.users"]
+                .with_context(no_reset_password=True)
+                .create(
+                    {
+                        "name": student.name,
+                        "login": login,
+                        "password": PASSWORD,
+                        "partner_id": student.partner_id.id,
+                        "groups_id": [Command.set(portal.ids)],
+                    }
+                )
+            )
+            student.user_id = user
+        pending_batch = seeder._batch()
+        pending_batch.code = "BPENDING"
+        candidates = seeder.students(args.approve, pending_batch, marks=True)
+        seeder.applications(candidates, {}, "pending")
+        seeder.bulk_rows(small["meetings"], small["followups"])
+        # tomorrow's meetings for the cron
+        env.cr.commit()
+    seeding["small"] = time.perf_counter() - t0
+    log(f"small scale seeded in {seeding['small']:.0f} s: {small}")
+    small_results = run_measures(registry, db, argv, args, workdir, "small")
+
+    t0 = time.perf_counter()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        seeder = Seeder(env)
+        seeder.course = env["op.course"].search([("code", "=", "BENCH")])
+        seeder.register = env["op.marksheet.register"].search([("name", "=", "Bench marksheets")])
+        seeder.faculties = env["op.faculty"].search([("last_name", "in", [str(i) for i in range(10)])], order="id")
+        seeder.batches = env["op.batch"].search([("course_id", "=", seeder.course.id)])
+        seeder.n_students = env["op.student"].search_count([])
+        t1 = time.perf_counter()
+        seeder.grow(args.students - small["students"] - args.approve, args.mentors - small["mentors"])
+        orm_time = time.perf_counter() - t1
+        cr.commit()
+        t1 = time.perf_counter()
+        seeder.bulk_rows(args.meetings - small["meetings"], args.followups - small["followups"])
+        cr.commit()
+        sql_time = time.perf_counter() - t1
+    seeding["full"] = time.perf_counter() - t0
+    log(
+        f"full scale seeded in {seeding['full']:.0f} s (ORM students/applications {orm_time:.0f} s, SQL rows {sql_time:.0f} s)"
+    )
+    full_results = run_measures(registry, db, argv, args, workdir, "full")
+
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT (SELECT count(*) FROM op_student), (SELECT count(*) FROM op_student WHERE is_mentor),"
+            " (SELECT count(*) FROM op_mentor_meeting), (SELECT count(*) FROM op_mentor_followup),"
+            " (SELECT count(*) FROM op_mentor_details)"
+        )
+        counts = cr.fetchone()
+    lines = [
+        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}; {datetime.now():%Y-%m-%d %H:%M}",
+        f"Full scale: {counts[0]} students, {counts[1]} mentors, {counts[2]} meetings, {counts[3]} follow-ups, "
+        f"{counts[4]} applications; small scale: {small}.",
+        f"Seeding: small {seeding['small']:.0f} s, full {seeding['full']:.0f} s (ORM {orm_time:.0f} s, SQL rows {sql_time:.0f} s).",
+        "",
+        "| path | queries small | queries full | ms small | ms full | time full/small |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, (q_small, t_small) in small_results.items():
+        q_full, t_full = full_results[label]
+        lines.append(
+            f"| {label} | {q_small:g} | {q_full:g} | {t_small * 1000:.0f} | {t_full * 1000:.0f} | "
+            f"{t_full / t_small if t_small else float('nan'):.2f} |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    if args.output:
+        with open(args.output, "w") as fh:
+            fh.write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
