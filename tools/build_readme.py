@@ -7,7 +7,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["DESCRIPTION", "RUN", "TESTS", "ROLES", "PORTAL", "PRACTICE", "PERFORMANCE", "DEVELOP"]
+# A fragment that does not exist yet is skipped.
+ORDER = [
+    "DESCRIPTION", "RUN", "TESTS", "USAGE", "CONFIGURE", "ROLES", "PORTAL", "PRACTICE",
+    "PROGRAM", "SESSIONS", "REPORTS", "RELIABILITY", "PERFORMANCE", "DEVELOP", "CONTRIBUTORS",
+]
 HEADER = "<!-- Generated from readme/*.md by `tools/dev readme`: edit the fragments. -->\n\n"
 
 
