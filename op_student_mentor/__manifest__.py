@@ -19,6 +19,7 @@
         "data/ir_cron_data.xml",
         "wizard/op_mentor_reject_wizard_views.xml",
         "wizard/op_mentor_meeting_reschedule_wizard_views.xml",
+        "wizard/op_mentor_meeting_close_wizard_views.xml",
         "views/op_mentor_focus_views.xml",
         "views/op_student_achievement_views.xml",
         "views/op_student_skill_views.xml",

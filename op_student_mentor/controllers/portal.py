@@ -98,6 +98,8 @@ class MentorCustomerPortal(CustomerPortal):
             "already_done": request.env._("This meeting is already marked as done."),
             "cancel": request.env._("Meeting cancelled. Your mentees have been notified."),
             "already_cancel": request.env._("This meeting is already cancelled."),
+            "missed": request.env._("Meeting marked as missed."),
+            "already_missed": request.env._("This meeting is already marked as missed."),
             "not_scheduled": request.env._("Only scheduled meetings can be changed."),
         }
 
@@ -157,6 +159,7 @@ class MentorCustomerPortal(CustomerPortal):
             "scheduled": {"label": request.env._("Scheduled"), "domain": [("status", "=", "scheduled")]},
             "done": {"label": request.env._("Done"), "domain": [("status", "=", "done")]},
             "cancel": {"label": request.env._("Cancelled"), "domain": [("status", "=", "cancel")]},
+            "missed": {"label": request.env._("Missed"), "domain": [("status", "=", "missed")]},
             "reschedule": {"label": request.env._("Rescheduled"), "domain": [("status", "=", "reschedule")]},
         }
 
@@ -423,7 +426,9 @@ class MentorCustomerPortal(CustomerPortal):
             "op_student_mentor.portal_mentor_meeting_form", self._mentor_meeting_form_values(student, form, errors)
         )
 
-    def _mentor_meeting_page_values(self, meeting_sudo, message=None, error=None, reschedule_form=None):
+    def _mentor_meeting_page_values(
+        self, meeting_sudo, message=None, error=None, reschedule_form=None, close_form=None
+    ):
         values = self._prepare_portal_layout_values()
         start = pytz.utc.localize(meeting_sudo.date).astimezone(pytz.timezone(self._mentor_portal_tz()))
         values.update(
@@ -435,6 +440,10 @@ class MentorCustomerPortal(CustomerPortal):
                 "error": error,
                 "reschedule_form": reschedule_form
                 or {"date": (start + timedelta(days=7)).strftime("%Y-%m-%d"), "time": start.strftime("%H:%M")},
+                "close_form": close_form or {},
+                "close_reasons": request.env["op.mentor.meeting"]._fields["close_reason"]._description_selection(
+                    request.env
+                ),
                 "tz": self._mentor_portal_tz(),
                 "now": fields.Datetime.now(),
             }
@@ -453,8 +462,12 @@ class MentorCustomerPortal(CustomerPortal):
             "op_student_mentor.portal_mentor_meeting_page", self._mentor_meeting_page_values(meeting_sudo, message)
         )
 
-    def _mentor_meeting_action(self, meeting_id, status):
-        """Common part of the Done / Cancel buttons: a repeated POST only redirects with a message."""
+    def _mentor_meeting_action(self, meeting_id, status, post=None):
+        """Common part of the Done / Cancel / Missed buttons: a repeated POST only redirects with a message.
+
+        Cancel and Missed need a reason (select + details): without one the page comes back with the
+        error and nothing is written.
+        """
         student = self._mentor_portal_student()
         if not student.is_mentor:
             return self._mentor_refusal()
@@ -467,13 +480,29 @@ class MentorCustomerPortal(CustomerPortal):
         if meeting_sudo.status != "scheduled":
             return request.redirect(f"{url}?message=not_scheduled")
         meeting = meeting_sudo.with_user(request.env.user)
+        close_form = {}
+        if status in ("cancel", "missed"):
+            post = post or {}
+            close_form = {
+                "status": status,
+                "reason": (post.get("close_reason") or "").strip()[:64],
+                "note": (post.get("close_note") or "").strip(),
+            }
         try:
             with request.env.cr.savepoint():
                 if status == "done":
                     meeting.action_done()
+                elif status == "cancel":
+                    meeting.action_cancel(close_form["reason"], close_form["note"])
                 else:
-                    meeting.action_cancel()
-        except (UserError, AccessError):
+                    meeting.action_mark_missed(close_form["reason"], close_form["note"])
+        except UserError as error:  # ValidationError included: no reason, details missing or too long
+            request.env.invalidate_all()
+            if meeting_sudo.status != "scheduled":
+                return request.redirect(f"{url}?message=not_scheduled")
+            values = self._mentor_meeting_page_values(meeting_sudo, error=error.args[0], close_form=close_form)
+            return request.render("op_student_mentor.portal_mentor_meeting_page", values)
+        except AccessError:
             return request.redirect(f"{url}?message=not_scheduled")
         return request.redirect(f"{url}?message={status}")
 
@@ -482,8 +511,12 @@ class MentorCustomerPortal(CustomerPortal):
         return self._mentor_meeting_action(meeting_id, "done")
 
     @http.route("/my/mentor/meetings/<int:meeting_id>/cancel", type="http", auth="user", website=True, methods=["POST"])
-    def portal_mentor_meeting_cancel(self, meeting_id, **kw):
-        return self._mentor_meeting_action(meeting_id, "cancel")
+    def portal_mentor_meeting_cancel(self, meeting_id, **post):
+        return self._mentor_meeting_action(meeting_id, "cancel", post)
+
+    @http.route("/my/mentor/meetings/<int:meeting_id>/missed", type="http", auth="user", website=True, methods=["POST"])
+    def portal_mentor_meeting_missed(self, meeting_id, **post):
+        return self._mentor_meeting_action(meeting_id, "missed", post)
 
     @http.route(
         "/my/mentor/meetings/<int:meeting_id>/reschedule", type="http", auth="user", website=True, methods=["POST"]

@@ -18,3 +18,14 @@ class OpFaculty(models.Model):
             limit=1,
         )
         return faculty.sudo(False)
+
+    def _mentor_users(self):
+        """The internal users of these faculty (same contact, or the faculty's employee), as superuser."""
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                ["|", ("partner_id", "in", self.sudo().partner_id.ids), ("id", "in", self.sudo().emp_id.user_id.ids)]
+            )
+            .filtered(lambda user: not user.share)
+        )

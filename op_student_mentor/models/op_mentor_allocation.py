@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+INACTIVITY_ACTIVITY = "op_student_mentor.mail_act_mentor_inactivity"
 
 
 class OpMentorAllocation(models.Model):
@@ -62,6 +66,39 @@ class OpMentorAllocation(models.Model):
         compute="_compute_activity_counts", groups="op_student_mentor.group_op_mentor_faculty"
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+    # Inactivity and escalation (issue 11): the daily cron alerts the faculty, then the administrators.
+    date_start = fields.Date(
+        "Start Date",
+        default=fields.Date.context_today,
+        copy=False,
+        tracking=True,
+        help="Start of the mentoring: the inactivity clock runs from it until a meeting is held.",
+    )
+    escalation_state = fields.Selection(
+        [("none", "No Alert"), ("faculty", "Faculty Alerted"), ("admin", "Administrators Alerted")],
+        "Inactivity Alert",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        groups="op_student_mentor.group_op_mentor_faculty",
+        help="Raised by the daily check when no meeting was held for the days of the settings, or a "
+        "follow-up is overdue; closed when a meeting is held.",
+    )
+    escalation_date = fields.Date(
+        "Alerted On", readonly=True, copy=False, groups="op_student_mentor.group_op_mentor_faculty"
+    )
+    escalation_reason = fields.Text(
+        "Alert Reason", readonly=True, copy=False, groups="op_student_mentor.group_op_mentor_faculty"
+    )
+    last_meeting_date = fields.Datetime(
+        "Last Meeting Held",
+        compute="_compute_last_meeting_date",
+        groups="op_student_mentor.group_op_mentor_faculty",
+        help="The latest meeting marked done of this mentor with one of these mentees.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -91,6 +128,11 @@ class OpMentorAllocation(models.Model):
     def _compute_mentee_count(self):
         for allocation in self:
             allocation.mentee_count = len(allocation.student_ids)
+
+    def _compute_last_meeting_date(self):
+        last_held = self._mentor_last_meeting_held()
+        for allocation in self:
+            allocation.last_meeting_date = last_held.get(allocation.id)
 
     def _compute_activity_counts(self):
         # Smart buttons of the backend form: a portal mentor reading their allocation
@@ -207,6 +249,12 @@ class OpMentorAllocation(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
+    def action_mentor_check_inactivity(self):
+        """The daily check, now, on these allocations (administrators)."""
+        self.check_access("write")
+        self.sudo()._mentor_check_inactivity()
+        return True
+
     def action_view_meetings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("op_student_mentor.op_mentor_meeting_action")
@@ -224,3 +272,140 @@ class OpMentorAllocation(models.Model):
             context={"default_allocation_id": self.id},
         )
         return action
+
+    # ------------------------------------------------------------
+    # INACTIVITY AND ESCALATION
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_mentor_inactivity(self):
+        """Daily: alert the faculty of allocations without a meeting held or with an overdue follow-up."""
+        self.search([("student_ids", "!=", False)])._mentor_check_inactivity()
+
+    def _mentor_last_meeting_held(self):
+        """{allocation id: date of the latest done meeting of its mentor with one of its mentees}, one query."""
+        if not self.ids:
+            return {}
+        groups = (
+            self.env["op.mentor.meeting"]
+            .sudo()
+            ._read_group(
+                [
+                    ("status", "=", "done"),
+                    ("student_id", "in", self.mentor_id.ids),
+                    ("meeting_students", "in", self.student_ids.ids),
+                ],
+                ["student_id", "meeting_students"],
+                ["date:max"],
+            )
+        )
+        last = {(mentor.id, mentee.id): held for mentor, mentee, held in groups}
+        return {
+            allocation.id: max(
+                (
+                    last[(allocation.mentor_id.id, mentee_id)]
+                    for mentee_id in allocation.student_ids.ids
+                    if (allocation.mentor_id.id, mentee_id) in last
+                ),
+                default=None,
+            )
+            for allocation in self
+        }
+
+    def _mentor_check_inactivity(self):
+        """Raise, escalate or close the inactivity alert of each allocation (as superuser): a run never
+        schedules an activity twice, whatever the number of runs a day."""
+        Settings = self.env["res.config.settings"]
+        days = Settings._mentor_setting("inactivity_days")
+        extra_days = Settings._mentor_setting("escalation_days")
+        today = fields.Date.context_today(self)
+        allocations = self.filtered(lambda a: a.active and a.student_ids)
+        last_held = allocations._mentor_last_meeting_held()
+        overdue = dict(
+            self.env["op.mentor.followup"]
+            .sudo()
+            ._read_group(
+                [("allocation_id", "in", allocations.ids), ("status", "=", "scheduled"), ("meeting_date", "<", today)],
+                ["allocation_id"],
+                ["meeting_date:min"],
+            )
+        )
+        for allocation in allocations:
+            reasons = allocation._mentor_inactivity_reasons(
+                today, days, last_held.get(allocation.id), overdue.get(allocation)
+            )
+            if not reasons:
+                if allocation.escalation_state != "none":
+                    allocation._mentor_escalation_resolve(
+                        self.env._("No longer inactive: the inactivity alert is closed.")
+                    )
+                continue
+            if allocation.escalation_state == "none":
+                allocation._mentor_escalate("faculty", reasons, today)
+            elif allocation.escalation_state == "faculty" and today >= allocation.escalation_date + timedelta(
+                days=extra_days
+            ):
+                allocation._mentor_escalate("admin", reasons, today)
+
+    def _mentor_inactivity_reasons(self, today, days, last_held, overdue_since):
+        self.ensure_one()
+        reasons = []
+        started = self.date_start or self.create_date.date()
+        since = max(last_held.date(), started) if last_held else started
+        if (today - since).days >= days:
+            if last_held and last_held.date() >= started:
+                reasons.append(
+                    self.env._(
+                        "No meeting held for %(days)s days (last one on %(date)s).",
+                        days=(today - since).days,
+                        date=since,
+                    )
+                )
+            else:
+                reasons.append(
+                    self.env._(
+                        "No meeting held in the %(days)s days since the mentoring started (%(date)s).",
+                        days=(today - since).days,
+                        date=since,
+                    )
+                )
+        if overdue_since:
+            reasons.append(self.env._("A follow-up is overdue since %(date)s.", date=overdue_since))
+        return reasons
+
+    def _mentor_escalate(self, stage, reasons, today):
+        """Alert the faculty (stage ``faculty``) or the Mentorship Administrators (stage ``admin``)."""
+        self.ensure_one()
+        admins = (
+            self.env.ref("op_student_mentor.group_op_mentor_admin")
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share)
+        )
+        users = self.faculty_id._mentor_users() if stage == "faculty" else admins
+        if not users:  # a faculty without a user: straight to the administrators
+            stage, users = "admin", admins
+        activity_type = self.env.ref(INACTIVITY_ACTIVITY)
+        already = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+        note = "\n".join(reasons)
+        summary = (
+            self.env._(
+                "Mentoring %(allocation)s of %(mentor)s is inactive", allocation=self.name, mentor=self.mentor_id.name
+            )
+            if stage == "faculty"
+            else self.env._(
+                "Escalated: mentoring %(allocation)s of %(mentor)s is still inactive",
+                allocation=self.name,
+                mentor=self.mentor_id.name,
+            )
+        )
+        for user in users - already:
+            self.activity_schedule(INACTIVITY_ACTIVITY, summary=summary, note=note, user_id=user.id)
+        self.write({"escalation_state": stage, "escalation_date": today, "escalation_reason": note})
+
+    def _mentor_escalation_resolve(self, feedback):
+        """Close the inactivity alert: the activities are marked done with ``feedback`` (as superuser)."""
+        alerted = self.sudo().filtered(lambda a: a.escalation_state != "none")
+        if not alerted:
+            return
+        alerted.activity_feedback([INACTIVITY_ACTIVITY], feedback=feedback)
+        alerted.write({"escalation_state": "none", "escalation_date": False, "escalation_reason": False})

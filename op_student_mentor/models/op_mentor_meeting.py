@@ -7,6 +7,19 @@ from odoo.exceptions import UserError, ValidationError
 
 from .op_student import FUNDED_TYPES
 
+# Why a meeting was cancelled or missed (asked by the Cancel / Mark missed forms).
+CLOSE_REASONS = [
+    ("mentee_unavailable", "Mentee unavailable"),
+    ("mentor_unavailable", "Mentor unavailable"),
+    ("illness", "Illness"),
+    ("schedule_conflict", "Schedule conflict (class, exam, work)"),
+    ("technical", "Technical problem"),
+    ("mentee_no_show", "Mentee did not show up"),
+    ("mentor_no_show", "Mentor did not show up"),
+    ("other", "Other"),
+]
+CLOSE_NOTE_MAX_LENGTH = 2000
+
 
 def _ics_escape(text):
     return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
@@ -100,7 +113,13 @@ class OpMentorMeeting(models.Model):
         help="Pre-filled with the guide's session structure when left empty.",
     )
     status = fields.Selection(
-        [("scheduled", "Scheduled"), ("reschedule", "Rescheduled"), ("done", "Done"), ("cancel", "Cancelled")],
+        [
+            ("scheduled", "Scheduled"),
+            ("reschedule", "Rescheduled"),
+            ("done", "Done"),
+            ("missed", "Missed"),
+            ("cancel", "Cancelled"),
+        ],
         default="scheduled",
         required=True,
         readonly=True,
@@ -120,6 +139,38 @@ class OpMentorMeeting(models.Model):
         groups="base.group_system",
         help="One-time token of the portal form that created the meeting: a re-posted form creates nothing.",
     )
+
+    # Cancellation and no-show: written by action_cancel / action_mark_missed only (see write()).
+    close_reason = fields.Selection(
+        CLOSE_REASONS,
+        "Cancellation / No-show Reason",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+    )
+    close_note = fields.Text("Reason Details", readonly=True, copy=False)
+    close_date = fields.Datetime("Cancelled / Missed On", readonly=True, copy=False)
+    close_user_id = fields.Many2one("res.users", "Cancelled / Missed By", readonly=True, copy=False)
+    late_cancellation = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Cancelled less than the late cancellation window (Settings) before the start.",
+    )
+    notice_hours = fields.Float(
+        "Notice (hours)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Hours between the cancellation and the start of the meeting (negative: after the start).",
+    )
+    # Report measures (pivot, graph, dashboards): sums give counts per mentor (student_id) or mentee (meeting_students).
+    cancel_count = fields.Integer("Cancellations", compute="_compute_close_counts", store=True, aggregator="sum")
+    late_cancel_count = fields.Integer(
+        "Late Cancellations", compute="_compute_close_counts", store=True, aggregator="sum"
+    )
+    missed_count = fields.Integer("No-shows", compute="_compute_close_counts", store=True, aggregator="sum")
 
     _sql_constraints = [
         ("duration_positive", "CHECK(duration > 0 AND duration <= 600)", "A meeting lasts between 1 and 600 minutes."),
@@ -153,6 +204,13 @@ class OpMentorMeeting(models.Model):
             if not meeting.description or meeting.description in generated:
                 meeting.description = meeting._mentor_agenda()
 
+    @api.depends("status", "late_cancellation")
+    def _compute_close_counts(self):
+        for meeting in self:
+            meeting.cancel_count = int(meeting.status == "cancel")
+            meeting.late_cancel_count = int(meeting.status == "cancel" and meeting.late_cancellation)
+            meeting.missed_count = int(meeting.status == "missed")
+
     @api.depends("date", "duration")
     def _compute_date_end(self):
         for meeting in self:
@@ -184,6 +242,23 @@ class OpMentorMeeting(models.Model):
                     "The meeting link must be a web address starting with http:// or https:// (got %(link)s).",
                     link=link[:200] or self.env._("nothing"),
                 )
+            )
+
+    @api.constrains("status", "close_reason", "close_note")
+    def _check_close_reason(self):
+        for meeting in self.filtered(lambda m: m.status in ("cancel", "missed")):
+            meeting._validate_close_reason(meeting.close_reason, meeting.close_note)
+
+    @api.model
+    def _validate_close_reason(self, reason, note):
+        """The reason of a cancellation or no-show: one of CLOSE_REASONS, explained when it is "Other"."""
+        if reason not in dict(CLOSE_REASONS):
+            raise ValidationError(self.env._("Choose the reason why the meeting is cancelled or missed."))
+        if reason == "other" and not (note or "").strip():
+            raise ValidationError(self.env._("Explain the reason in the details when it is \"Other\"."))
+        if len(note or "") > CLOSE_NOTE_MAX_LENGTH:
+            raise ValidationError(
+                self.env._("The details are too long (at most %(max)s characters).", max=CLOSE_NOTE_MAX_LENGTH)
             )
 
     @api.constrains("student_id")
@@ -256,7 +331,19 @@ class OpMentorMeeting(models.Model):
             )
         return meetings
 
+    _CLOSE_FIELDS = (
+        "close_reason",
+        "close_note",
+        "close_date",
+        "close_user_id",
+        "late_cancellation",
+        "notice_hours",
+    )
+
     def write(self, vals):
+        if not self.env.su and any(fname in vals for fname in self._CLOSE_FIELDS):
+            # a host may write their meetings (portal): the reason and the lateness come from the actions only
+            raise UserError(self.env._("The reason of a cancellation or no-show is set by Cancel or Mark missed."))
         if "status" in vals:
             self._check_status_update(vals["status"])
         if vals.get("date"):
@@ -272,6 +359,8 @@ class OpMentorMeeting(models.Model):
         if "student_id" in vals:
             # Record rules judge a write on the records before it: the new host must be allowed too.
             self.check_access("write")
+        if vals.get("status") == "done":
+            self._mentor_resolve_inactivity()
         return result
 
     _PRACTICE_FIELDS = ("duration", "session_type", "description")
@@ -337,11 +426,65 @@ class OpMentorMeeting(models.Model):
             },
         }
 
-    def action_cancel(self):
+    def action_open_cancel_wizard(self):
+        return self._action_open_close_wizard("cancel")
+
+    def action_open_missed_wizard(self):
+        return self._action_open_close_wizard("missed")
+
+    def _action_open_close_wizard(self, status):
+        self._check_status_update(status)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Meeting") if status == "cancel" else self.env._("Mark Meeting Missed"),
+            "res_model": "op.mentor.meeting.close.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_meeting_ids": self.ids, "default_status": status},
+        }
+
+    def action_cancel(self, reason=None, note=None):
+        """Cancel with a reason (CLOSE_REASONS); late when within the window of the settings before the start."""
         self._check_status_update("cancel")
-        self.write({"status": "cancel"})
+        self._validate_close_reason(reason, note)
+        window = self.env["res.config.settings"]._mentor_setting("late_cancel_hours")
+        now = fields.Datetime.now()
+        for meeting in self:
+            notice = (meeting.date - now).total_seconds() / 3600
+            meeting._close("cancel", reason, note, late_cancellation=bool(window) and notice < window, notice=notice)
         self._notify_mentees("cancelled")
         return True
+
+    def action_mark_missed(self, reason=None, note=None):
+        """A no-show: the meeting started and did not take place."""
+        self._check_status_update("missed")
+        self._validate_close_reason(reason, note)
+        not_started = self.filtered(lambda m: m.date > fields.Datetime.now())
+        if not_started:
+            raise UserError(
+                self.env._(
+                    "Meeting %(name)s has not started yet: cancel it instead of marking it missed.",
+                    name=not_started[0].meeting_name,
+                )
+            )
+        for meeting in self:
+            meeting._close("missed", reason, note)
+        return True
+
+    def _close(self, status, reason, note, late_cancellation=False, notice=0.0):
+        """Write the status and its reason; as superuser once the caller passed _check_status_update."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "status": status,
+                "close_reason": reason,
+                "close_note": (note or "").strip() or False,
+                "close_date": fields.Datetime.now(),
+                "close_user_id": self.env.uid,
+                "late_cancellation": late_cancellation,
+                "notice_hours": round(notice, 2),
+            }
+        )
 
     def action_reschedule(self, new_date, meeting_link=None):
         """Create the follow-on meeting at ``new_date``; the original becomes ``reschedule``."""
@@ -376,7 +519,12 @@ class OpMentorMeeting(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    _TRANSITIONS = {"done": ("scheduled",), "cancel": ("scheduled",), "reschedule": ("scheduled",)}
+    _TRANSITIONS = {
+        "done": ("scheduled",),
+        "cancel": ("scheduled",),
+        "missed": ("scheduled",),
+        "reschedule": ("scheduled",),
+    }
 
     def _check_status_update(self, status):
         """The one place that decides which meeting may move to ``status``; access is the record rules'."""
@@ -392,6 +540,26 @@ class OpMentorMeeting(models.Model):
                     )
                 )
         self.check_access("write")
+
+    def _mentor_resolve_inactivity(self):
+        """A meeting held closes the inactivity alert of the allocations it concerns (as superuser)."""
+        allocations = (
+            self.env["op.mentor.allocation"]
+            .sudo()
+            .search([("mentor_id", "in", self.student_id.ids), ("escalation_state", "!=", "none")])
+        )
+        for allocation in allocations:
+            held = self.filtered(
+                lambda m, a=allocation: m.student_id == a.mentor_id and m.meeting_students & a.student_ids
+            )[:1]
+            if held:
+                allocation._mentor_escalation_resolve(
+                    self.env._(
+                        "Meeting %(meeting)s held on %(date)s: the inactivity alert is closed.",
+                        meeting=held.meeting_name,
+                        date=fields.Date.to_string(held.date.date()),
+                    )
+                )
 
     def _mentor_funded(self):
         """Whether the first mentee is funded (read on the saved student: a form's copy may be stale)."""

@@ -48,6 +48,29 @@ class OpStudent(models.Model):
     weekly_study_hours = fields.Float(
         "Weekly Study Hours", help="Personal study time the student commits to each week."
     )
+    # Cancellations and no-shows (issue 11): as the hosting mentor and as a mentee of the meetings.
+    mentor_cancel_count = fields.Integer(
+        "Cancelled (as Mentor)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+    )
+    mentor_late_cancel_count = fields.Integer(
+        "Late Cancellations (as Mentor)",
+        compute="_compute_meeting_close_counts",
+        groups="op_student_mentor.group_op_mentor_faculty",
+    )
+    mentor_missed_count = fields.Integer(
+        "No-shows (as Mentor)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+    )
+    mentee_cancel_count = fields.Integer(
+        "Cancelled (as Mentee)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+    )
+    mentee_late_cancel_count = fields.Integer(
+        "Late Cancellations (as Mentee)",
+        compute="_compute_meeting_close_counts",
+        groups="op_student_mentor.group_op_mentor_faculty",
+    )
+    mentee_missed_count = fields.Integer(
+        "No-shows (as Mentee)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+    )
     mentor_at_risk = fields.Boolean("At Risk", readonly=True, copy=False, tracking=True, index=True)
     mentor_at_risk_reason = fields.Text("At-risk Reason", readonly=True, copy=False)
 
@@ -83,6 +106,21 @@ class OpStudent(models.Model):
             student.mentor_allocation_count = Allocation.search_count(
                 ["|", ("mentor_id", "=", student.id), ("student_ids", "in", student.id)]
             )
+
+    def _compute_meeting_close_counts(self):
+        # Two grouped reads for the whole recordset, on the meetings the current user may read.
+        Meeting = self.env["op.mentor.meeting"]
+        aggregates = ["cancel_count:sum", "late_cancel_count:sum", "missed_count:sum"]
+        by_role = {}
+        for role, fname in (("mentor", "student_id"), ("mentee", "meeting_students")):
+            groups = Meeting._read_group([(fname, "in", self.ids)], [fname], aggregates) if self.ids else []
+            by_role[role] = {student.id: counts for student, *counts in groups}
+        for student in self:
+            for role, counts in by_role.items():
+                cancelled, late, missed = counts.get(student.id, (0, 0, 0))
+                student[f"{role}_cancel_count"] = cancelled
+                student[f"{role}_late_cancel_count"] = late
+                student[f"{role}_missed_count"] = missed
 
     # ------------------------------------------------------------
     # CONSTRAINTS

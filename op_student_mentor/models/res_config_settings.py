@@ -1,7 +1,17 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 DEFAULT_DURATION_SELF_FUNDED = 30
 DEFAULT_DURATION_FUNDED = 45
+
+# Sessions settings (issue 11 part B): key, default, lowest and highest accepted value.
+SESSION_SETTINGS = {
+    "late_cancel_hours": ("op_student_mentor.late_cancel_hours", 24, 0, 24 * 30),
+    "inactivity_days": ("op_student_mentor.inactivity_days", 21, 1, 365),
+    "escalation_days": ("op_student_mentor.escalation_days", 7, 0, 365),
+    "pulse_low_rating": ("op_student_mentor.pulse_low_rating", 2, 0, 4),
+    "pulse_min_ratings": ("op_student_mentor.pulse_min_ratings", 2, 1, 100),
+}
 
 
 class ResConfigSettings(models.TransientModel):
@@ -23,6 +33,83 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="op_student_mentor.student_success_group_id",
         help="Its users get an activity when a mentee is flagged at risk " "(empty: the Mentorship Administrators).",
     )
+
+    mentor_late_cancel_hours = fields.Integer(
+        "Late Cancellation Window (hours)",
+        config_parameter="op_student_mentor.late_cancel_hours",
+        default=SESSION_SETTINGS["late_cancel_hours"][1],
+        help="A meeting cancelled less than this many hours before its start is marked as a late cancellation "
+        "(0: never).",
+    )
+    mentor_inactivity_days = fields.Integer(
+        "Inactivity Alert (days)",
+        config_parameter="op_student_mentor.inactivity_days",
+        default=SESSION_SETTINGS["inactivity_days"][1],
+        help="An allocation without a meeting held for this many days alerts the nominating faculty.",
+    )
+    mentor_escalation_days = fields.Integer(
+        "Escalation to Administrators (days)",
+        config_parameter="op_student_mentor.escalation_days",
+        default=SESSION_SETTINGS["escalation_days"][1],
+        help="Days after the faculty alert before the Mentorship Administrators are alerted too.",
+    )
+    mentor_pulse_low_rating = fields.Integer(
+        "Low Pulse Rating",
+        config_parameter="op_student_mentor.pulse_low_rating",
+        default=SESSION_SETTINGS["pulse_low_rating"][1],
+        help="A mentee rating a meeting at or below this value (out of 5) is flagged at risk (0: never).",
+    )
+    mentor_pulse_min_ratings = fields.Integer(
+        "Ratings Before a Mentor Sees an Average",
+        config_parameter="op_student_mentor.pulse_min_ratings",
+        default=SESSION_SETTINGS["pulse_min_ratings"][1],
+        help="A mentor sees the average pulse of a meeting (or of all their meetings) only once it gathers this "
+        "many ratings, so a single mentee's rating is never shown alone.",
+    )
+
+    @api.constrains(
+        "mentor_duration_self_funded",
+        "mentor_duration_funded",
+        "mentor_late_cancel_hours",
+        "mentor_inactivity_days",
+        "mentor_escalation_days",
+        "mentor_pulse_low_rating",
+        "mentor_pulse_min_ratings",
+    )
+    def _check_mentor_settings(self):
+        bounds = {f"mentor_{name}": (low, high) for name, (_key, _default, low, high) in SESSION_SETTINGS.items()}
+        bounds["mentor_duration_self_funded"] = bounds["mentor_duration_funded"] = (1, 600)
+        for settings in self:
+            for fname, (low, high) in bounds.items():
+                if not low <= settings[fname] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
+                            setting=self._fields[fname]._description_string(self.env),
+                            low=low,
+                            high=high,
+                            value=settings[fname],
+                        )
+                    )
+
+    def set_values(self):
+        result = super().set_values()
+        # Odoo stores 0 as "no parameter" (the default comes back): 0 is meaningful here (never, the same day).
+        params = self.env["ir.config_parameter"].sudo()
+        for name, (key, _default, _low, _high) in SESSION_SETTINGS.items():
+            if not self[f"mentor_{name}"]:
+                params.set_param(key, "0")
+        return result
+
+    @api.model
+    def _mentor_setting(self, name):
+        """The value of a sessions setting; a missing or out-of-range parameter gives the default."""
+        key, default, low, high = SESSION_SETTINGS[name]
+        try:
+            value = int(self.env["ir.config_parameter"].sudo().get_param(key, default))
+        except ValueError:
+            return default
+        return value if low <= value <= high else default
 
     @api.model
     def _mentor_session_durations(self):

@@ -105,7 +105,7 @@ class TestMentorMeeting(MentorCommon):
         for method in ("action_done", "action_cancel", "action_open_reschedule_wizard"):
             with self.subTest(method=method), self.assertRaisesRegex(UserError, "only scheduled meetings"):
                 getattr(self.meeting, method)()
-        self.meeting_other.action_cancel()
+        self.meeting_other.action_cancel("illness")
         self.assertEqual(self.meeting_other.status, "cancel")
         with self.assertRaisesRegex(UserError, "is cancelled; only scheduled meetings can be done"):
             self.meeting_other.action_done()
@@ -149,7 +149,7 @@ class TestMentorMeeting(MentorCommon):
         self.assertIn("Meeting moved", mail.subject)
         self.assertIn("10:00", mail.body_html, "the new date in Brussels time")
         with self.mock_mail_gateway():
-            new_meeting.action_cancel()
+            new_meeting.action_cancel("illness")
         mail = self._mails_to(self.student_mentee)
         self.assertIn("Meeting cancelled", mail.subject)
         content = base64.b64decode(mail.attachment_ids.datas).decode()
@@ -171,7 +171,7 @@ class TestMentorMeeting(MentorCommon):
             cancelled = self.env["op.mentor.meeting"].create(
                 self._meeting_vals(date=datetime(2031, 1, 15, 16, 0), meeting_name="Dropped")
             )
-            cancelled.action_cancel()
+            cancelled.action_cancel("illness")
             with self.mock_mail_gateway():
                 reminded = self.env["op.mentor.meeting"]._cron_send_reminders()
         self.assertEqual(reminded, tomorrow)

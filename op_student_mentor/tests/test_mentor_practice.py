@@ -132,7 +132,7 @@ class TestMentorPractice(MentorCommon):
         goal = self._goal(indicator="Comparison table with weighted criteria")
         self.assertEqual(goal.deadline, self.meeting.date.date(), "the next scheduled meeting with the mentee")
         self.assertEqual(goal.student_id, self.student_mentee)
-        self.meeting.action_cancel()
+        self.meeting.action_cancel("illness")
         with freeze_time("2031-03-02"):
             goal = self._goal()
             self.assertEqual(goal.deadline, date(2031, 3, 9), "no session planned: a week")

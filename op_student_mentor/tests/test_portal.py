@@ -351,10 +351,10 @@ class TestMentorPortal(HttpCase, MentorCommon):
 
     def test_cancel_twice(self):
         url = f"/my/mentor/meetings/{self.meeting.id}"
-        response = self._post(f"{url}/cancel", {})
+        response = self._post(f"{url}/cancel", {"close_reason": "illness"})
         self.assertTrue(response.headers["Location"].endswith(f"{url}?message=cancel"))
         self.assertEqual(self.meeting.status, "cancel")
-        response = self._post(f"{url}/cancel", {}, allow_redirects=True)
+        response = self._post(f"{url}/cancel", {"close_reason": "illness"}, allow_redirects=True)
         self.assertEqual(response.status_code, 200)
         self.assertIn("already cancelled", response.text)
         self.assertEqual(self.meeting.status, "cancel")
@@ -422,7 +422,7 @@ class TestMentorPortal(HttpCase, MentorCommon):
                 self.assertFalse(self.meeting.rescheduled_to_ids)
 
     def test_reschedule_closed_meeting(self):
-        self.meeting.action_cancel()
+        self.meeting.action_cancel("illness")
         data = {"date": self.next_winter.strftime("%Y-%m-%d"), "time": "10:00"}
         response = self._post(f"/my/mentor/meetings/{self.meeting.id}/reschedule", data, allow_redirects=True)
         self.assertEqual(response.status_code, 200)

@@ -472,7 +472,7 @@ class TestAccessWorkflow(MentorSecurityCommon):
     @mute_logger(*RULE_LOGGERS)
     def test_meeting_status_goes_through_workflow(self):
         meeting = self.meeting.with_user(self.user_mentor)
-        meeting.action_cancel()
+        meeting.action_cancel("mentor_unavailable")
         with self.assertRaises(UserError), self.env.cr.savepoint():
             meeting.write({"status": "scheduled"})  # a cancelled meeting stays cancelled
         with self.assertRaises(UserError), self.env.cr.savepoint():

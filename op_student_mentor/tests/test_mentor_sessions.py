@@ -1,0 +1,229 @@
+"""Issue 11 part B: cancellation and no-show reasons, late cancellations, the settings."""
+
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import MentorCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMeetingClose(MentorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start = datetime(2031, 3, 10, 14, 0)
+        with freeze_time("2031-03-01 09:00:00"):
+            cls.meeting_march = cls._create_meeting(
+                cls.student_mentor, cls.student_mentee, "March session", date=cls.start
+            )
+
+    def _cancel_at(self, when, meeting=None, reason="illness", note=None, user=None):
+        meeting = meeting or self.meeting_march
+        with freeze_time(when):
+            meeting.with_user(user or self.user_mentor).action_cancel(reason, note)
+        return meeting
+
+    # ------------------------------------------------------------
+    # Reasons
+    # ------------------------------------------------------------
+
+    def test_cancel_needs_a_reason_as_mentor(self):
+        meeting = self.meeting.with_user(self.user_mentor)
+        for reason, note, message in (
+            (None, None, "Choose the reason"),
+            ("", "I am busy", "Choose the reason"),
+            ("not-a-reason", None, "Choose the reason"),
+            ("other", "   ", "Explain the reason"),
+            ("illness", "x" * 2001, "too long"),
+        ):
+            with self.subTest(reason=reason), self.assertRaisesRegex(ValidationError, message):
+                meeting.action_cancel(reason, note)
+        self.assertEqual(self.meeting.status, "scheduled")
+        self.assertFalse(self.meeting.close_reason)
+
+    def test_status_cannot_be_written_around_the_reason(self):
+        """A host writing the status or the reason fields directly (JSON-RPC) is refused."""
+        meeting = self.meeting.with_user(self.user_mentor)
+        with self.assertRaisesRegex(ValidationError, "Choose the reason"), self.env.cr.savepoint():
+            meeting.write({"status": "cancel"})
+            meeting.flush_recordset()
+        for vals in ({"close_reason": "illness"}, {"late_cancellation": False}, {"notice_hours": 100}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "set by Cancel or Mark missed"):
+                meeting.write(vals)
+        self.assertEqual(self.meeting.status, "scheduled")
+
+    def test_cancel_records_reason_author_and_notice(self):
+        self._cancel_at("2031-03-05 14:00:00", reason="other", note="  Family matters  ")
+        self.assertRecordValues(
+            self.meeting_march,
+            [
+                {
+                    "status": "cancel",
+                    "close_reason": "other",
+                    "close_note": "Family matters",
+                    "close_date": datetime(2031, 3, 5, 14, 0),
+                    "close_user_id": self.user_mentor.id,
+                    "late_cancellation": False,
+                    "notice_hours": 120.0,
+                    "cancel_count": 1,
+                    "late_cancel_count": 0,
+                    "missed_count": 0,
+                }
+            ],
+        )
+        # the reason is in the chatter (tracking)
+        self.flush_tracking()
+        self.assertIn("Other", self.meeting_march.message_ids.tracking_value_ids.mapped("new_value_char"))
+
+    def test_late_cancellation_window(self):
+        cases = [
+            ("2031-03-09 13:59:00", False),  # 24 h 1 min before
+            ("2031-03-09 14:00:00", False),  # exactly 24 h before: in time
+            ("2031-03-09 14:01:00", True),  # 23 h 59 min before
+            ("2031-03-10 15:00:00", True),  # after the start
+        ]
+        for when, late in cases:
+            with self.subTest(when=when):
+                meeting = self._create_meeting(self.student_mentor, self.student_mentee, when, date=self.start)
+                self._cancel_at(when, meeting=meeting)
+                self.assertEqual(meeting.late_cancellation, late)
+                self.assertEqual(meeting.late_cancel_count, int(late))
+
+    def test_late_cancellation_window_setting(self):
+        self.env["ir.config_parameter"].set_param("op_student_mentor.late_cancel_hours", "72")
+        self.assertTrue(self._cancel_at("2031-03-08 09:00:00").late_cancellation)
+        meeting = self._create_meeting(self.student_mentor, self.student_mentee, "Other", date=self.start)
+        self.env["ir.config_parameter"].set_param("op_student_mentor.late_cancel_hours", "0")
+        self.assertFalse(self._cancel_at("2031-03-10 13:00:00", meeting=meeting).late_cancellation, "0: never late")
+
+    def test_mark_missed_only_once_started(self):
+        meeting = self.meeting_march.with_user(self.user_mentor)
+        with freeze_time("2031-03-10 13:00:00"), self.assertRaisesRegex(UserError, "has not started yet"):
+            meeting.action_mark_missed("mentee_no_show")
+        with freeze_time("2031-03-10 14:20:00"):
+            with self.assertRaisesRegex(ValidationError, "Choose the reason"):
+                meeting.action_mark_missed()
+            meeting.action_mark_missed("mentee_no_show", "No answer on the chat either.")
+        self.assertRecordValues(
+            self.meeting_march,
+            [{"status": "missed", "close_reason": "mentee_no_show", "missed_count": 1, "cancel_count": 0}],
+        )
+        with self.assertRaisesRegex(UserError, "only scheduled meetings"):
+            meeting.action_cancel("illness")
+
+    @mute_logger("odoo.addons.base.models.ir_rule")
+    def test_close_refused_to_others(self):
+        for user in (self.user_mentee, self.user_mentor_other, self.user_faculty, self.user_student_other):
+            for action in ("action_cancel", "action_mark_missed"):
+                with self.subTest(user=user.login, action=action), self.assertRaises(AccessError):
+                    getattr(self.meeting_march.with_user(user), action)("illness")
+        self.assertEqual(self.meeting_march.status, "scheduled")
+
+    def test_backend_wizard(self):
+        action = self.meeting_march.with_user(self.user_admin).action_open_cancel_wizard()
+        wizard = Form(self.env[action["res_model"]].with_user(self.user_admin).with_context(**action["context"]))
+        wizard.reason = "other"
+        with self.assertRaises(AssertionError):  # the details are required for "Other"
+            wizard.save()
+        wizard.note = "Room booked by the exam office"
+        with freeze_time("2031-03-10 10:00:00"):
+            wizard.save().action_confirm()
+        self.assertRecordValues(
+            self.meeting_march,
+            [
+                {
+                    "status": "cancel",
+                    "close_reason": "other",
+                    "late_cancellation": True,
+                    "close_user_id": self.user_admin.id,
+                }
+            ],
+        )
+        meeting = self._create_meeting(self.student_mentor, self.student_mentee, "Missed one", date=self.start)
+        action = meeting.with_user(self.user_admin).action_open_missed_wizard()
+        wizard = Form(self.env[action["res_model"]].with_user(self.user_admin).with_context(**action["context"]))
+        wizard.reason = "mentor_no_show"
+        with freeze_time("2031-03-10 15:00:00"):
+            wizard.save().action_confirm()
+        self.assertEqual(meeting.status, "missed")
+        with self.assertRaisesRegex(UserError, "only scheduled meetings"):
+            meeting.with_user(self.user_admin).action_open_cancel_wizard()
+
+    # ------------------------------------------------------------
+    # Counts per mentor and per mentee
+    # ------------------------------------------------------------
+
+    def test_counts_per_mentor_and_mentee(self):
+        Meeting = self.env["op.mentor.meeting"]
+        late = self._create_meeting(self.student_mentor, self.student_mentee, "Late", date=self.start)
+        missed = self._create_meeting(self.student_mentor, self.student_mentee, "Missed", date=self.start)
+        self._cancel_at("2031-03-01 10:00:00")
+        self._cancel_at("2031-03-10 12:00:00", meeting=late)
+        with freeze_time("2031-03-10 15:00:00"):
+            missed.action_mark_missed("mentee_no_show")
+        self.meeting_other.action_cancel("technical")
+        measures = ["cancel_count:sum", "late_cancel_count:sum", "missed_count:sum"]
+        by_mentor = {mentor: tuple(counts) for mentor, *counts in Meeting._read_group([], ["student_id"], measures)}
+        self.assertEqual(by_mentor[self.student_mentor], (2, 1, 1))
+        self.assertEqual(by_mentor[self.student_mentor_other], (1, 0, 0))
+        by_mentee = {
+            mentee: tuple(counts) for mentee, *counts in Meeting._read_group([], ["meeting_students"], measures)
+        }
+        self.assertEqual(by_mentee[self.student_mentee], (2, 1, 1))
+        self.assertEqual(by_mentee[self.student_mentee_other], (1, 0, 0))
+        # grouped by reason and lateness, for the dashboards
+        groups = Meeting._read_group([("status", "=", "cancel")], ["close_reason", "late_cancellation"], ["__count"])
+        self.assertIn(("illness", True, 1), groups)
+        # the same counts on the student form, as the faculty of the allocation
+        mentor = self.student_mentor.with_user(self.user_faculty)
+        self.assertEqual(
+            (mentor.mentor_cancel_count, mentor.mentor_late_cancel_count, mentor.mentor_missed_count), (2, 1, 1)
+        )
+        mentee = self.student_mentee.with_user(self.user_faculty)
+        self.assertEqual(
+            (mentee.mentee_cancel_count, mentee.mentee_late_cancel_count, mentee.mentee_missed_count), (2, 1, 1)
+        )
+        self.assertEqual(mentee.mentor_cancel_count, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestSessionSettings(MentorCommon):
+    def test_settings_validated(self):
+        Settings = self.env["res.config.settings"]
+        for fname, value in (
+            ("mentor_late_cancel_hours", -1),
+            ("mentor_inactivity_days", 0),
+            ("mentor_inactivity_days", -21),
+            ("mentor_escalation_days", -1),
+            ("mentor_pulse_low_rating", -1),
+            ("mentor_pulse_low_rating", 5),
+            ("mentor_pulse_min_ratings", 0),
+            ("mentor_duration_funded", -45),
+        ):
+            with (
+                self.subTest(fname=fname, value=value),
+                self.assertRaisesRegex(ValidationError, "must be between"),
+                self.env.cr.savepoint(),
+            ):
+                Settings.create({fname: value}).execute()
+        self.assertEqual(Settings._mentor_setting("late_cancel_hours"), 24)
+        self.assertEqual(Settings._mentor_setting("inactivity_days"), 21)
+
+    def test_settings_zero_is_kept(self):
+        """Odoo drops a 0 integer parameter (its default would come back): 0 means "never" here."""
+        settings = self.env["res.config.settings"].create({"mentor_late_cancel_hours": 0, "mentor_escalation_days": 0})
+        settings.execute()
+        self.assertEqual(self.env["res.config.settings"]._mentor_setting("late_cancel_hours"), 0)
+        self.assertEqual(self.env["res.config.settings"]._mentor_setting("escalation_days"), 0)
+        self.assertEqual(self.env["res.config.settings"].create({}).mentor_late_cancel_hours, 0)
+
+    def test_bad_parameters_fall_back_to_defaults(self):
+        params = self.env["ir.config_parameter"]
+        for value in ("-3", "abc", "99999"):
+            params.set_param("op_student_mentor.inactivity_days", value)
+            self.assertEqual(self.env["res.config.settings"]._mentor_setting("inactivity_days"), 21)
