@@ -1,3 +1,4 @@
+import hashlib
 import uuid
 from datetime import datetime, timedelta
 
@@ -14,7 +15,9 @@ from odoo.osv.expression import AND
 # Ids and numbers posted by a browser are checked against this before they reach PostgreSQL.
 MAX_INT = 2**31 - 1
 NAME_MAX_LENGTH = 200
+LINK_MAX_LENGTH = 2000
 DESCRIPTION_MAX_LENGTH = 10000
+TOKEN_MAX_LENGTH = 64
 
 
 class MentorCustomerPortal(CustomerPortal):
@@ -105,7 +108,7 @@ class MentorCustomerPortal(CustomerPortal):
 
     def _mentor_parse_datetime(self, date_str, time_str, errors):
         """The UTC naive datetime of a date and a time typed in the user's timezone, or None."""
-        date_str, time_str = (date_str or "").strip(), (time_str or "").strip()
+        date_str, time_str = self._mentor_text(date_str), self._mentor_text(time_str)
         if not date_str or not time_str:
             errors.append(request.env._("Choose the date and the time of the meeting."))
             return None
@@ -122,13 +125,42 @@ class MentorCustomerPortal(CustomerPortal):
         return value
 
     @staticmethod
+    def _mentor_text(value):
+        """A posted or query-string value as stripped text; "" when missing or not text (e.g. a file
+        uploaded under that name). NUL characters are kept: PostgreSQL refuses them, so the forms
+        report them with :meth:`_mentor_has_nul` and the searches drop them."""
+        return value.strip() if isinstance(value, str) else ""
+
+    @staticmethod
+    def _mentor_has_nul(*values):
+        return any("\x00" in value for value in values)
+
+    @staticmethod
     def _mentor_to_int(value):
         """The positive PostgreSQL integer a browser posted, or None (never raises)."""
-        value = (value or "").strip()
+        value = value.strip() if isinstance(value, str) else ""
+        # isdecimal() also accepts other scripts' digits (int() reads them), but not "²" (int() refuses it)
         if not value.isdecimal() or len(value) > 10:
             return None
         number = int(value)
         return number if 0 < number <= MAX_INT else None
+
+    @staticmethod
+    def _mentor_link_errors(link):
+        if len(link) > LINK_MAX_LENGTH:
+            return [request.env._("The meeting link is too long (at most %(max)s characters).", max=LINK_MAX_LENGTH)]
+        try:
+            request.env["op.mentor.meeting"]._validate_link(link)
+        except ValidationError as error:
+            return [error.args[0]]
+        return []
+
+    @classmethod
+    def _mentor_page(cls, page):
+        """The page number of a URL (``/page/<int>``) or of a query string (``?page=``, any text)."""
+        if isinstance(page, int):
+            return page if 0 < page <= MAX_INT else 1
+        return cls._mentor_to_int(page) or 1
 
     @staticmethod
     def _mentor_latest_of_chain(meeting):
@@ -189,9 +221,10 @@ class MentorCustomerPortal(CustomerPortal):
         Meeting = request.env["op.mentor.meeting"]
         searchbar_sortings = self._mentor_meeting_searchbar_sortings()
         searchbar_filters = self._mentor_meeting_searchbar_filters()
-        sortby = sortby if sortby in searchbar_sortings else "date"
-        filterby = filterby if filterby in searchbar_filters else "all"
-        search = (search or "").strip()[:NAME_MAX_LENGTH]
+        sortby = sortby if isinstance(sortby, str) and sortby in searchbar_sortings else "date"
+        filterby = filterby if isinstance(filterby, str) and filterby in searchbar_filters else "all"
+        search = self._mentor_text(search).replace("\x00", "")[:NAME_MAX_LENGTH]
+        page = self._mentor_page(page)
         domain = AND([base_domain, searchbar_filters[filterby]["domain"]])
         if search:
             domain = AND([domain, [("meeting_name", "ilike", search)]])
@@ -337,26 +370,29 @@ class MentorCustomerPortal(CustomerPortal):
         """Validated values to create a meeting from the posted form, and the errors found."""
         form_data = request.httprequest.form
         errors = []
+        text = self._mentor_text
         form = {
-            "meeting_name": (post.get("meeting_name") or "").strip(),
-            "meeting_link": (post.get("meeting_link") or "").strip(),
-            "date": (post.get("date") or "").strip()[:10],
-            "time": (post.get("time") or "").strip()[:5],
-            "duration": (post.get("duration") or "").strip()[:10],
-            "description": (post.get("description") or "").strip(),
+            "meeting_name": text(post.get("meeting_name")),
+            "meeting_link": text(post.get("meeting_link")),
+            "date": text(post.get("date"))[:10],
+            "time": text(post.get("time"))[:5],
+            "duration": text(post.get("duration"))[:10],
+            "description": text(post.get("description")),
             "mentee_ids": set(),
-            "token": (post.get("token") or "").strip(),
+            "token": text(post.get("token")),
         }
+        if self._mentor_has_nul(*(value for key, value in form.items() if key != "token" and isinstance(value, str))):
+            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
+            for key, value in form.items():
+                if key != "token" and isinstance(value, str):
+                    form[key] = value.replace("\x00", "")
         if not form["meeting_name"]:
             errors.append(request.env._("Give the meeting a name."))
         elif len(form["meeting_name"]) > NAME_MAX_LENGTH:
             errors.append(
                 request.env._("The meeting name is too long (at most %(max)s characters).", max=NAME_MAX_LENGTH)
             )
-        try:
-            request.env["op.mentor.meeting"]._validate_link(form["meeting_link"])
-        except ValidationError as error:
-            errors.append(error.args[0])
+        errors += self._mentor_link_errors(form["meeting_link"])
         date = self._mentor_parse_datetime(form["date"], form["time"], errors)
         duration = self._mentor_to_int(form["duration"])
         if not duration or duration > 600:
@@ -373,8 +409,11 @@ class MentorCustomerPortal(CustomerPortal):
         form["mentee_ids"] = {mentee_id for mentee_id in posted if mentee_id in allowed}
         if not posted:
             errors.append(request.env._("Choose at least one mentee."))
-        if len(form["token"]) > 64 or not form["token"].isalnum():
-            form["token"] = uuid.uuid4().hex
+        if not form["token"]:
+            form["token"] = uuid.uuid4().hex  # a hand-made post: nothing to recognise a repeat by
+        elif len(form["token"]) > TOKEN_MAX_LENGTH or not form["token"].isascii() or not form["token"].isalnum():
+            # not a token this form made: the same text still gives the same token (and one meeting)
+            form["token"] = hashlib.sha256(form["token"].encode(errors="replace")).hexdigest()
         vals = {
             "meeting_name": form["meeting_name"],
             "meeting_link": form["meeting_link"],
@@ -389,6 +428,17 @@ class MentorCustomerPortal(CustomerPortal):
     def _mentor_meeting_by_token(self, token):
         """The meeting a form with this one-time token already created (as superuser: the token is not readable)."""
         return request.env["op.mentor.meeting"].sudo().search([("portal_submit_token", "=", token)], limit=1)
+
+    def _mentor_committed_meeting_by_token(self, token):
+        """``(meeting id, host id)`` of the meeting another request just committed with this token.
+
+        When the same form is posted twice at once, the second INSERT waits for the first
+        transaction and then hits the unique token. This transaction's snapshot (repeatable
+        read) predates the other's commit, so the meeting is read in a fresh transaction.
+        """
+        with request.env.registry.cursor() as cr:
+            cr.execute("SELECT id, student_id FROM op_mentor_meeting WHERE portal_submit_token = %s", [token])
+            return cr.fetchone() or (None, None)
 
     @http.route("/my/mentor/meetings/new", type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_mentor_meeting_new(self, **post):
@@ -414,9 +464,10 @@ class MentorCustomerPortal(CustomerPortal):
                     meeting.sudo().portal_submit_token = form["token"]
             except psycopg2.IntegrityError:
                 # the same form sent twice at the same moment: the unique token lets one through
-                existing = self._mentor_meeting_by_token(form["token"])
-                if existing.student_id == student:
-                    return request.redirect(f"/my/mentor/meetings/{existing.id}?message=duplicate")
+                meeting_id, host_id = self._mentor_committed_meeting_by_token(form["token"])
+                if meeting_id and host_id == student.id:
+                    return request.redirect(f"/my/mentor/meetings/{meeting_id}?message=duplicate")
+                form["token"] = uuid.uuid4().hex
                 errors.append(request.env._("The meeting could not be saved; check the values and try again."))
             except (ValidationError, UserError, AccessError) as error:
                 errors.append(error.args[0])
@@ -436,7 +487,7 @@ class MentorCustomerPortal(CustomerPortal):
                 "page_name": "mentor_meeting",
                 "mentor_meeting": meeting_sudo,
                 "chain": meeting_sudo._reschedule_chain(),
-                "message": self._mentor_portal_messages().get(message),
+                "message": self._mentor_portal_messages().get(message) if isinstance(message, str) else None,
                 "error": error,
                 "reschedule_form": reschedule_form
                 or {"date": (start + timedelta(days=7)).strftime("%Y-%m-%d"), "time": start.strftime("%H:%M")},
@@ -534,15 +585,15 @@ class MentorCustomerPortal(CustomerPortal):
             return request.redirect(f"/my/mentor/meetings/{latest.id}?message=already_rescheduled")
         if meeting_sudo.status != "scheduled":
             return request.redirect(f"{url}?message=not_scheduled")
-        form = {"date": (date or "").strip()[:10], "time": (time or "").strip()[:5]}
-        form["meeting_link"] = (meeting_link or "").strip()
+        text = self._mentor_text
+        form = {"date": text(date)[:10], "time": text(time)[:5], "meeting_link": text(meeting_link)}
         errors = []
+        if self._mentor_has_nul(*form.values()):
+            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
+            form = {key: value.replace("\x00", "") for key, value in form.items()}
         new_date = self._mentor_parse_datetime(form["date"], form["time"], errors)
         if form["meeting_link"]:
-            try:
-                request.env["op.mentor.meeting"]._validate_link(form["meeting_link"])
-            except ValidationError as error:
-                errors.append(error.args[0])
+            errors += self._mentor_link_errors(form["meeting_link"])
         if not errors:
             try:
                 with request.env.cr.savepoint():
