@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 INACTIVITY_ACTIVITY = "op_student_mentor.mail_act_mentor_inactivity"
 
@@ -50,6 +50,7 @@ class OpMentorAllocation(models.Model):
     faculty_id = fields.Many2one(
         "op.faculty",
         "Faculty",
+        ondelete="restrict",  # the allocation's follow-ups are the faculty's record: archive the faculty instead
         compute="_compute_faculty_id",
         store=True,
         readonly=False,
@@ -244,6 +245,20 @@ class OpMentorAllocation(models.Model):
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("op.mentor.allocation") or self.env._("New")
         return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_followups(self):
+        """Follow-ups are the history of an allocation: it is archived, not deleted (the foreign key
+        restricts too; this says it clearly)."""
+        used = self.env["op.mentor.followup"].sudo()._read_group([("allocation_id", "in", self.ids)], ["allocation_id"])
+        if used:
+            raise UserError(
+                self.env._(
+                    "Allocation %(allocation)s has follow-ups; archive it instead of deleting it, "
+                    "so that its history is kept.",
+                    allocation=used[0][0].sudo().name,
+                )
+            )
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -21,6 +21,7 @@ class OpMentorFollowup(models.Model):
         "Allocation",
         tracking=True,
         index=True,
+        ondelete="restrict",  # a follow-up is history: archive the allocation instead
         domain="[('student_ids', 'in', student_id)]",
     )
     mentor_id = fields.Many2one(related="allocation_id.mentor_id", store=True, index=True)

@@ -83,6 +83,7 @@ class OpMentorMeeting(models.Model):
         "meeting_id",
         "student_id",
         string="Mentees",
+        ondelete="restrict",  # deleting a student (or their partner / user) never silently empties a meeting
         domain="[('mentee_allocation_ids.mentor_id', '=', student_id), ('mentee_allocation_ids.active', '=', True)]",
     )
     session_type = fields.Selection(

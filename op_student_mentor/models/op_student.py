@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 FUNDED_TYPES = ("apprenticeship", "employee", "social_program")
 
@@ -142,6 +142,37 @@ class OpStudent(models.Model):
         for student in self:
             if not 0 <= student.weekly_study_hours <= 168:
                 raise ValidationError(self.env._("Weekly study hours are between 0 and 168."))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_mentorship(self):
+        """Applications, allocations, meetings and follow-ups are the program's history: a student
+        who takes part is archived, not deleted. (Foreign keys restrict too, also when the student's
+        partner or user is deleted; this says it clearly and covers the mentee lists.)"""
+        env = self.env(su=True)
+        involved = self.browse()
+        for model, fnames in (
+            ("op.mentor.meeting", ("student_id", "meeting_students")),
+            ("op.mentor.followup", ("student_id",)),
+            ("op.mentor.allocation", ("mentor_id", "student_ids")),
+            ("op.mentor.details", ("student_id", "student_detail_ids")),
+        ):
+            Model = env[model].with_context(active_test=False)
+            for fname in fnames:
+                for (student,) in Model._read_group([(fname, "in", self.ids)], [fname]):
+                    involved |= student
+        involved &= self
+        if involved:
+            raise UserError(
+                self.env._(
+                    "%(students)s take(s) part in the mentorship program (applications, allocations, meetings "
+                    "or follow-ups). Archive the student instead of deleting them, so that this history is kept.",
+                    students=", ".join(involved.sudo().mapped("name")),
+                )
+            )
 
     # ------------------------------------------------------------
     # ACTIONS

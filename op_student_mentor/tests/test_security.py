@@ -27,6 +27,7 @@ ALL = "all"  # every record
 OWN = "own"  # the role's records (see "Ownership" below)
 OWN_DRAFT = "own draft"  # the role's records while in draft
 UNDECIDED = "undecided"  # draft and pending applications; decided ones are locked (UserError)
+UNUSED = "unused"  # allocations without follow-ups; the others are archived, not deleted (UserError)
 NONE = "-"  # nothing: AccessError
 
 READ, CREATE, WRITE, UNLINK = "read", "create", "write", "unlink"
@@ -46,7 +47,7 @@ MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOA
 ACCESS_TABLE = """
 role          | model                  | read | create | write     | unlink
 administrator | op.mentor.details      | all  | all    | undecided | undecided
-administrator | op.mentor.allocation   | all  | all    | all       | all
+administrator | op.mentor.allocation   | all  | all    | all       | unused
 administrator | op.mentor.meeting      | all  | all    | all       | all
 administrator | op.mentor.followup     | all  | all    | all       | all
 administrator | op.mentor.focus        | all  | all    | all       | all
@@ -323,6 +324,9 @@ class MentorSecurityCommon(MentorCommon):
             return OK if owned and status == "draft" else "AccessError"
         if scope == UNDECIDED:
             return OK if status in ("draft", "pending") else "UserError"
+        if scope == UNUSED:
+            used = record.env["op.mentor.followup"].sudo().search_count([("allocation_id", "=", record.id)])
+            return "UserError" if used else OK
         return "AccessError"
 
 
@@ -335,7 +339,7 @@ class TestAccessMatrix(MentorSecurityCommon):
             self.assertEqual(set(row), set(MODELS), role)
             for scopes in row.values():
                 self.assertEqual(len(scopes), len(OPERATIONS), role)
-                self.assertLessEqual(set(scopes), {ALL, OWN, OWN_DRAFT, UNDECIDED, NONE}, role)
+                self.assertLessEqual(set(scopes), {ALL, OWN, OWN_DRAFT, UNDECIDED, UNUSED, NONE}, role)
         records = self._world_records()
         mismatches = []
         for role, (user_attr, role_world) in ROLES.items():
