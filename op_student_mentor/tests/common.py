@@ -5,85 +5,9 @@ from odoo.addons.mail.tests.common import MailCase
 from odoo.tests import TransactionCase, new_test_user
 
 
-class MentorCommon(MailCase, TransactionCase):
-    """A small school: one course, two batches, two faculty, mentors and mentees.
-
-    Roles (logins): ``mentor_admin`` (Mentorship Administrator), ``faculty`` and
-    ``faculty_other`` (OpenEduCat faculty), portal students ``mentor`` and
-    ``mentor_other`` (approved mentors), ``mentee`` (allocated to ``mentor``),
-    ``mentee_other`` (allocated to ``mentor_other``) and ``student_other``
-    (enrolled, not in the program).
-    """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False, mail_create_nolog=True))
-        cls.user_admin = new_test_user(
-            cls.env,
-            "mentor_admin",
-            groups="base.group_user,op_student_mentor.group_op_mentor_admin",
-            name="Ada Admin",
-            email="ada.admin@school.test",
-            tz="Europe/Brussels",
-        )
-        cls.subject = cls.env["op.subject"].create({"name": "Algorithms", "code": "ALG"})
-        cls.subject_other = cls.env["op.subject"].create({"name": "Painting", "code": "PNT"})
-        cls.course = cls.env["op.course"].create(
-            {"name": "Computer Science", "code": "CS", "subject_ids": [Command.set(cls.subject.ids)]}
-        )
-        cls.course_other = cls.env["op.course"].create(
-            {"name": "Fine Arts", "code": "FA", "subject_ids": [Command.set(cls.subject_other.ids)]}
-        )
-        cls.batch = cls._create_batch("CS-2026", cls.course)
-        cls.batch_b = cls._create_batch("CS-2026-B", cls.course)
-        cls.batch_other = cls._create_batch("FA-2026", cls.course_other)
-
-        cls.user_faculty, cls.faculty = cls._create_faculty("faculty", "Fiona", "Faculty", cls.subject)
-        cls.user_faculty_other, cls.faculty_other = cls._create_faculty(
-            "faculty_other", "Oscar", "Other", cls.subject_other
-        )
-
-        cls.exam = cls._create_exam(cls.batch)
-        cls.user_mentor, cls.student_mentor = cls._create_student("mentor", "Maya", "Mentor", cls.batch, marks=91)
-        cls.user_mentor_other, cls.student_mentor_other = cls._create_student(
-            "mentor_other", "Noah", "Mentor", cls.batch, marks=88
-        )
-        cls.user_mentee, cls.student_mentee = cls._create_student("mentee", "Eli", "Mentee", cls.batch, marks=61)
-        cls.user_mentee_other, cls.student_mentee_other = cls._create_student(
-            "mentee_other", "Iris", "Mentee", cls.batch, marks=58
-        )
-        cls.user_student_other, cls.student_other = cls._create_student(
-            "student_other", "Sam", "Student", cls.batch, marks=70
-        )
-        cls.focus = cls.env.ref("op_student_mentor.mentor_focus_academic")
-
-        # Two approved mentors, each with one mentee (the workflow creates the allocations).
-        cls.application = cls._create_application(cls.student_mentor, cls.student_mentee, faculty=cls.faculty)
-        cls.application_other = cls._create_application(
-            cls.student_mentor_other, cls.student_mentee_other, faculty=cls.faculty_other
-        )
-        (cls.application | cls.application_other).with_user(cls.user_admin).sudo().action_submit()
-        (cls.application | cls.application_other).with_user(cls.user_admin).action_approve()
-        cls.allocation = cls.application.allocation_ids
-        cls.allocation_other = cls.application_other.allocation_ids
-
-        cls.meeting = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Weekly check-in")
-        cls.meeting_other = cls._create_meeting(cls.student_mentor_other, cls.student_mentee_other, "Other check-in")
-        cls.followup = cls.env["op.mentor.followup"].create(
-            {"student_id": cls.student_mentee.id, "allocation_id": cls.allocation.id, "meeting_date": date.today()}
-        )
-        cls.followup_other = cls.env["op.mentor.followup"].create(
-            {
-                "student_id": cls.student_mentee_other.id,
-                "allocation_id": cls.allocation_other.id,
-                "meeting_date": date.today(),
-            }
-        )
-
-    # ------------------------------------------------------------
-    # Builders
-    # ------------------------------------------------------------
+class MentorBuilders:
+    """Builders of the school's records on ``cls.env``: shared by MentorCommon and the tests that
+    commit their records in their own transactions (tests/test_concurrency.py)."""
 
     @classmethod
     def _create_batch(cls, code, course):
@@ -145,7 +69,9 @@ class MentorCommon(MailCase, TransactionCase):
             }
         )
         exam.act_done()  # OpenEduCat only publishes results of finished exams
-        template = cls.env["op.result.template"].create({"exam_session_id": session.id, "name": f"Results {batch.code}"})
+        template = cls.env["op.result.template"].create(
+            {"exam_session_id": session.id, "name": f"Results {batch.code}"}
+        )
         cls.marksheet_register = cls.env["op.marksheet.register"].create(
             {"exam_session_id": session.id, "name": f"Marksheet {batch.code}", "result_template_id": template.id}
         )
@@ -225,4 +151,83 @@ class MentorCommon(MailCase, TransactionCase):
                     **vals,
                 }
             )
+        )
+
+
+class MentorCommon(MentorBuilders, MailCase, TransactionCase):
+    """A small school: one course, two batches, two faculty, mentors and mentees.
+
+    Roles (logins): ``mentor_admin`` (Mentorship Administrator), ``faculty`` and
+    ``faculty_other`` (OpenEduCat faculty), portal students ``mentor`` and
+    ``mentor_other`` (approved mentors), ``mentee`` (allocated to ``mentor``),
+    ``mentee_other`` (allocated to ``mentor_other``) and ``student_other``
+    (enrolled, not in the program).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=False, mail_notrack=False, mail_create_nolog=True)
+        )
+        cls.user_admin = new_test_user(
+            cls.env,
+            "mentor_admin",
+            groups="base.group_user,op_student_mentor.group_op_mentor_admin",
+            name="Ada Admin",
+            email="ada.admin@school.test",
+            tz="Europe/Brussels",
+        )
+        cls.subject = cls.env["op.subject"].create({"name": "Algorithms", "code": "ALG"})
+        cls.subject_other = cls.env["op.subject"].create({"name": "Painting", "code": "PNT"})
+        cls.course = cls.env["op.course"].create(
+            {"name": "Computer Science", "code": "CS", "subject_ids": [Command.set(cls.subject.ids)]}
+        )
+        cls.course_other = cls.env["op.course"].create(
+            {"name": "Fine Arts", "code": "FA", "subject_ids": [Command.set(cls.subject_other.ids)]}
+        )
+        cls.batch = cls._create_batch("CS-2026", cls.course)
+        cls.batch_b = cls._create_batch("CS-2026-B", cls.course)
+        cls.batch_other = cls._create_batch("FA-2026", cls.course_other)
+
+        cls.user_faculty, cls.faculty = cls._create_faculty("faculty", "Fiona", "Faculty", cls.subject)
+        cls.user_faculty_other, cls.faculty_other = cls._create_faculty(
+            "faculty_other", "Oscar", "Other", cls.subject_other
+        )
+
+        cls.exam = cls._create_exam(cls.batch)
+        cls.user_mentor, cls.student_mentor = cls._create_student("mentor", "Maya", "Mentor", cls.batch, marks=91)
+        cls.user_mentor_other, cls.student_mentor_other = cls._create_student(
+            "mentor_other", "Noah", "Mentor", cls.batch, marks=88
+        )
+        cls.user_mentee, cls.student_mentee = cls._create_student("mentee", "Eli", "Mentee", cls.batch, marks=61)
+        cls.user_mentee_other, cls.student_mentee_other = cls._create_student(
+            "mentee_other", "Iris", "Mentee", cls.batch, marks=58
+        )
+        cls.user_student_other, cls.student_other = cls._create_student(
+            "student_other", "Sam", "Student", cls.batch, marks=70
+        )
+        cls.focus = cls.env.ref("op_student_mentor.mentor_focus_academic")
+
+        # Two approved mentors, each with one mentee (the workflow creates the allocations).
+        cls.application = cls._create_application(cls.student_mentor, cls.student_mentee, faculty=cls.faculty)
+        cls.application_other = cls._create_application(
+            cls.student_mentor_other, cls.student_mentee_other, faculty=cls.faculty_other
+        )
+        (cls.application | cls.application_other).with_user(cls.user_admin).sudo().action_submit()
+        (cls.application | cls.application_other).with_user(cls.user_admin).action_approve()
+        cls.allocation = cls.application.allocation_ids
+        cls.allocation_other = cls.application_other.allocation_ids
+
+        cls.meeting = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Weekly check-in")
+        cls.meeting_other = cls._create_meeting(cls.student_mentor_other, cls.student_mentee_other, "Other check-in")
+        cls.followup = cls.env["op.mentor.followup"].create(
+            {"student_id": cls.student_mentee.id, "allocation_id": cls.allocation.id, "meeting_date": date.today()}
+        )
+        cls.followup_other = cls.env["op.mentor.followup"].create(
+            {
+                "student_id": cls.student_mentee_other.id,
+                "allocation_id": cls.allocation_other.id,
+                "meeting_date": date.today(),
+            }
         )
