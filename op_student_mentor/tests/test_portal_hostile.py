@@ -1,0 +1,376 @@
+"""Hostile input on every portal form and route (property-based, hypothesis).
+
+Each property posts or requests random and adversarial values (unicode, 100 kB strings,
+HTML/JS, SQL fragments, NUL characters, files instead of text, foreign ids, missing fields,
+negative and huge numbers, impossible dates) and checks that the portal never answers with
+a server error, writes nothing for invalid input, leaves the user's other data alone and
+never shows another user's data. ``MENTOR_HYPOTHESIS_EXAMPLES`` (default 15) sets the
+number of examples per property; the whole file runs in about a minute.
+"""
+
+import os
+import uuid
+from datetime import datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from odoo import fields, http
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import MentorCommon
+
+HOSTILE_SETTINGS = settings(
+    deadline=None,  # one example is one or two HTTP requests through Odoo: seconds on a loaded machine
+    max_examples=int(os.environ.get("MENTOR_HYPOTHESIS_EXAMPLES", "15")),
+    database=None,  # no .hypothesis/ folder in the repository
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+
+ADVERSARIAL = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\n\r\t",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "https://meet.example.com/<script>",
+    "https://",
+    "http://exa mple.com",
+    "'; DROP TABLE op_mentor_meeting; --",
+    "1 OR 1=1",
+    "%s %(name)s {0} {{7*7}} ${7*7}",
+    "../../../../etc/passwd",
+    "\u202etxt.exe",
+    "\ufeff",
+    "\U0001f4a5" * 50,
+    "e\u0301" * 300,
+    "-1",
+    "0",
+    "1.5",
+    "1e309",
+    "NaN",
+    "None",
+    "null",
+    "[]",
+    "{}",
+    "99999999999999999999",
+    "2147483648",
+    "\u0663\u0660",  # Arabic-Indic 30
+    "\u00b2",  # superscript two: isdigit() but not int()
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30",
+    "0000-00-00",
+    "99999-01-01",
+    "24:00",
+    "23:60",
+    "-01:00",
+    "10:00:00+25:00",
+    "Europe/Nowhere",
+]
+
+text_values = st.one_of(
+    st.sampled_from(ADVERSARIAL),
+    st.text(max_size=300),
+    st.builds(lambda char, size: char * size, st.characters(), st.sampled_from([1001, 100_000])),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+# A form field: missing, adversarial text, or (multipart) a file under the field's name.
+FILE = object()
+MISSING = object()
+
+
+def field_value(valid):
+    return st.one_of(st.just(MISSING), st.just(FILE), text_values, st.just(valid), st.just(valid))
+
+
+# Path segments where the routes expect an id. Not "%00": a NUL in a URL that matches no route
+# is a 500 of Odoo's website module for any URL (its page lookup), not of these routes.
+path_ids = st.one_of(
+    st.sampled_from(["-1", "0", "abc", "99999999999999999999", "1.5", "1;DROP", "%2e%2e", "1e3", "%20", "0x10"]),
+    st.integers(min_value=-(2**40), max_value=2**40).map(str),
+)
+
+# What each login must never see: the names and links of the other "world" of MentorCommon.
+WORLD_A = ("Weekly check-in", "weekly-check-in", "Eli Mentee", "Maya Mentor")
+WORLD_B = ("Other check-in", "other-check-in", "Iris Mentee", "Noah Mentor")
+FOREIGN = {
+    "mentor": WORLD_B,
+    "mentee": WORLD_B,
+    "mentor_other": WORLD_A,
+    "student_other": WORLD_A + WORLD_B,
+    None: WORLD_A + WORLD_B,
+}
+SERVER_ERROR_MARKERS = ("Traceback", "Internal Server Error", "psycopg2")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalHostileInput(HttpCase, MentorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Meeting = cls.env["op.mentor.meeting"].sudo()
+        cls.next_winter = datetime(fields.Datetime.now().year + 2, 1, 15)
+
+    # ------------------------------------------------------------
+    # Tools
+    # ------------------------------------------------------------
+
+    def _send(self, url, login="mentor", data=None, method="POST"):
+        """One request as ``login``; ``data`` may hold MISSING (left out) and FILE (uploaded) values."""
+        self.authenticate(login, login) if login else self.authenticate(None, None)
+        if method == "GET":
+            response = self.opener.get(self.base_url() + url, timeout=30, allow_redirects=False)
+        else:
+            form, files = {"csrf_token": http.Request.csrf_token(self)}, {}
+            for key, value in (data or {}).items():
+                if value is MISSING:
+                    continue
+                if value is FILE:
+                    files[key] = ("evil.txt", b"<script>alert(1)</script>\x00\xff", "text/plain")
+                else:
+                    form[key] = value
+            response = self.opener.post(
+                self.base_url() + url, data=form, files=files or None, timeout=30, allow_redirects=False
+            )
+        self.env.invalidate_all()
+        return response
+
+    def _snapshot(self):
+        """Every meeting with what a portal form could change, and the foreign meeting's values."""
+        self.env.invalidate_all()
+        return {
+            meeting.id: (
+                meeting.meeting_name,
+                meeting.meeting_link,
+                meeting.date,
+                meeting.status,
+                meeting.description,
+                tuple(meeting.meeting_students.ids),
+                meeting.student_id.id,
+            )
+            for meeting in self.Meeting.search([])
+        }
+
+    def assertSafeResponse(self, response, login="mentor", sent=()):
+        self.assertLess(response.status_code, 500, response.text[:2000])
+        text = response.text
+        for marker in SERVER_ERROR_MARKERS + FOREIGN[login]:
+            self.assertNotIn(marker, text)
+        for value in sent:
+            # what the user typed comes back escaped, never as markup
+            if isinstance(value, str) and "<script>" in value:
+                self.assertNotIn("<script>alert(1)</script>", text)
+            if isinstance(value, str) and "onerror=" in value:
+                self.assertNotIn("<img src=x onerror", text)
+
+    def assertOnlyChanged(self, before, allowed_ids=()):
+        after = self._snapshot()
+        new_ids = set(after) - set(before)
+        for meeting_id, values in before.items():
+            if meeting_id not in allowed_ids:
+                self.assertEqual(after.get(meeting_id), values, f"meeting {meeting_id} changed")
+        return self.Meeting.browse(sorted(new_ids))
+
+    def _valid_form(self):
+        return {
+            "meeting_name": "Goal setting",
+            "meeting_link": "https://meet.example.com/goal-setting",
+            "date": self.next_winter.strftime("%Y-%m-%d"),
+            "time": "10:00",
+            "duration": "45",
+            "description": "SMART goals",
+            "token": uuid.uuid4().hex,
+        }
+
+    def assertValidMeeting(self, meeting):
+        """A meeting the form created from partly random input is still a valid meeting of the mentor."""
+        self.assertEqual(meeting.student_id, self.student_mentor)
+        self.assertTrue(meeting.meeting_name and len(meeting.meeting_name) <= 200)
+        self.assertNotIn("\x00", meeting.meeting_name + (meeting.description or ""))
+        self.assertTrue(meeting.meeting_link.startswith(("http://", "https://")))
+        self.assertLessEqual(len(meeting.meeting_link), 2000)
+        self.assertGreater(meeting.date, fields.Datetime.now() - timedelta(minutes=5))
+        self.assertTrue(meeting.meeting_students)
+        self.assertLessEqual(meeting.meeting_students, self.student_mentor._mentor_active_mentees())
+        self.assertTrue(1 <= meeting.duration <= 600)
+
+    # ------------------------------------------------------------
+    # Properties
+    # ------------------------------------------------------------
+
+    @HOSTILE_SETTINGS
+    @given(data=st.data())
+    def test_new_meeting_form(self, data):
+        valid = self._valid_form()
+        form = {key: data.draw(field_value(value), label=key) for key, value in valid.items()}
+        if form["token"] in (MISSING, FILE) or not isinstance(form["token"], str):
+            form["token"] = valid["token"]  # a new form each time; the token itself is tried below
+        mentee_ids = data.draw(
+            st.lists(
+                st.one_of(
+                    st.just(str(self.student_mentee.id)),
+                    st.just(str(self.student_mentee_other.id)),
+                    st.just(str(self.student_other.id)),
+                    st.just(str(self.student_mentor.id)),
+                    text_values,
+                ),
+                max_size=4,
+            ),
+            label="mentee_ids",
+        )
+        form["mentee_ids"] = mentee_ids
+        before = self._snapshot()
+        with mute_logger("odoo.http"):
+            response = self._send("/my/mentor/meetings/new", data=form)
+        self.assertSafeResponse(response, sent=[v for v in form.values() if isinstance(v, str)])
+        created = self.assertOnlyChanged(before)
+        if response.status_code in (302, 303):
+            self.assertIn("message=created", response.headers["Location"])
+            self.assertEqual(len(created), 1)
+            self.assertValidMeeting(created)
+            # a created meeting means every value was the valid one or an acceptable variant
+            self.assertEqual(set(mentee_ids), {str(self.student_mentee.id)})
+        else:
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("o_mentor_form_errors", response.text)
+            self.assertFalse(created, "invalid input wrote a meeting")
+
+    @HOSTILE_SETTINGS
+    @given(token=text_values)
+    def test_new_meeting_token(self, token):
+        """Any token: at most one meeting per token, and another mentor's token reveals nothing."""
+        form = {**self._valid_form(), "token": token, "mentee_ids": [str(self.student_mentee.id)]}
+        before = self._snapshot()
+        first = self._send("/my/mentor/meetings/new", data=form)
+        second = self._send("/my/mentor/meetings/new", data=form)
+        other = self._send(
+            "/my/mentor/meetings/new",
+            login="mentor_other",
+            data={**form, "mentee_ids": [str(self.student_mentee_other.id)]},
+        )
+        for response in (first, second):
+            self.assertSafeResponse(response)
+            self.assertIn(response.status_code, (302, 303))
+        self.assertSafeResponse(other, login="mentor_other")
+        created = self.assertOnlyChanged(before)
+        mine = created.filtered(lambda m: m.student_id == self.student_mentor)
+        if not token.strip():
+            # no token at all (a hand-made post: the form always has one): nothing to recognise it by
+            self.assertEqual(len(mine), 2)
+            self.assertEqual(other.status_code, 303)
+            return
+        self.assertEqual(len(mine), 1)
+        self.assertTrue(first.headers["Location"].endswith(f"/my/mentor/meetings/{mine.id}?message=created"))
+        self.assertTrue(second.headers["Location"].endswith(f"/my/mentor/meetings/{mine.id}?message=duplicate"))
+        # another mentor's form with the same token: refused, and it does not say which meeting it made
+        self.assertEqual(other.status_code, 200)
+        self.assertIn("This form was already sent", other.text)
+        self.assertFalse(created - mine)
+
+    @HOSTILE_SETTINGS
+    @given(
+        date=field_value("2000-01-01"),
+        time=field_value("10:00"),
+        link=field_value("https://meet.example.com/moved"),
+        target=st.sampled_from(["own", "foreign", "done"]),
+        login=st.sampled_from(["mentor", "mentor", "mentor_other", "mentee", "student_other"]),
+    )
+    def test_reschedule_form(self, date, time, link, target, login):
+        if date == "2000-01-01":
+            date = self.next_winter.strftime("%Y-%m-%d")
+        meeting = {
+            "own": self._create_meeting(self.student_mentor, self.student_mentee, "Hostile reschedule"),
+            "foreign": self.meeting_other,
+            "done": self._create_meeting(self.student_mentor, self.student_mentee, "Closed", status="done"),
+        }[target]
+        before = self._snapshot()
+        form = {"date": date, "time": time, "meeting_link": link}
+        with mute_logger("odoo.http"):
+            response = self._send(f"/my/mentor/meetings/{meeting.id}/reschedule", login=login, data=form)
+        self.assertSafeResponse(response, login, sent=[v for v in form.values() if isinstance(v, str)])
+        moved = login == "mentor" and target == "own" and response.status_code in (302, 303)
+        if moved and "message=rescheduled" in response.headers["Location"]:
+            created = self.assertOnlyChanged(before, allowed_ids={meeting.id})
+            self.assertEqual(meeting.status, "reschedule")
+            self.assertEqual(created, meeting.rescheduled_to_ids)
+            self.assertValidMeeting(created)
+        else:
+            self.assertFalse(self.assertOnlyChanged(before))
+            if login == "mentor" and target == "own":
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_mentor_error", response.text)
+
+    @HOSTILE_SETTINGS
+    @given(
+        action=st.sampled_from(["done", "cancel", "reschedule"]),
+        meeting_id=path_ids,
+        extra=st.dictionaries(st.sampled_from(["status", "student_id", "id", "date", "x"]), text_values, max_size=3),
+        login=st.sampled_from(["mentor", "mentor_other", "mentee", None]),
+    )
+    def test_actions_on_any_id(self, action, meeting_id, extra, login):
+        """Done / Cancel / Reschedule on ids that are not the user's: nothing changes, never a 5xx."""
+        before = self._snapshot()
+        if meeting_id == str(self.meeting.id) and login == "mentor":
+            meeting_id = str(self.meeting_other.id)
+        with mute_logger("odoo.http"):
+            response = self._send(f"/my/mentor/meetings/{meeting_id}/{action}", login=login, data=extra)
+        self.assertSafeResponse(response, login)
+        self.assertIn(response.status_code, (302, 303, 400, 403, 404) if login else (302, 303, 400, 404))
+        self.assertFalse(self.assertOnlyChanged(before))
+
+    @HOSTILE_SETTINGS
+    @given(action=st.sampled_from(["done", "cancel"]), extra=st.dictionaries(st.text(max_size=20), text_values))
+    def test_actions_repeated(self, action, extra):
+        """Done / Cancel posted twice with junk fields: changes the own meeting once, then only a message."""
+        meeting = self._create_meeting(self.student_mentor, self.student_mentee, "Twice")
+        extra.pop("csrf_token", None)
+        url = f"/my/mentor/meetings/{meeting.id}/{action}"
+        first = self._send(url, data=extra)
+        second = self._send(url, data=extra)
+        self.assertTrue(first.headers["Location"].endswith(f"?message={action}"))
+        self.assertTrue(second.headers["Location"].endswith(f"?message=already_{action}"))
+        self.assertEqual(meeting.status, action)
+        page = self._send(second.headers["Location"], method="GET")
+        self.assertEqual(page.status_code, 200)
+        self.assertSafeResponse(page)
+
+    @HOSTILE_SETTINGS
+    @given(
+        route=st.sampled_from(
+            [
+                "/my/mentor/meetings",
+                "/my/mentor/meetings/page/{page}",
+                "/my/mentorship/meetings",
+                "/my/mentorship/meetings/page/{page}",
+                "/my/mentor/mentees",
+                "/my/mentor/meetings/new",
+                "/my/mentor/meetings/{id}",
+                "/my/mentorship/meetings/{id}",
+                "/my/mentorship/meetings/{id}/ics",
+            ]
+        ),
+        page=path_ids,
+        meeting_id=st.one_of(path_ids, st.sampled_from(["own", "foreign"])),
+        params=st.dictionaries(
+            st.sampled_from(["sortby", "filterby", "search", "search_in", "page", "message", "groupby", "x"]),
+            text_values.map(lambda value: value[:3000]),  # URLs longer than that are the proxy's business
+            max_size=4,
+        ),
+        login=st.sampled_from(["mentor", "mentee", "mentor_other", "student_other", None]),
+    )
+    def test_get_routes(self, route, page, meeting_id, params, login):
+        """Every page with random query strings and path ids: never a 5xx, never foreign data."""
+        meeting_id = {"own": str(self.meeting.id), "foreign": str(self.meeting_other.id)}.get(meeting_id, meeting_id)
+        url = route.format(page=page, id=meeting_id)
+        before = self._snapshot()
+        self.authenticate(login, login) if login else self.authenticate(None, None)
+        with mute_logger("odoo.http"):
+            response = self.opener.get(self.base_url() + url, params=params, timeout=30, allow_redirects=False)
+        self.assertSafeResponse(response, login, sent=params.values())
+        self.assertFalse(self.assertOnlyChanged(before))
