@@ -492,9 +492,9 @@ class MentorCustomerPortal(CustomerPortal):
                 "reschedule_form": reschedule_form
                 or {"date": (start + timedelta(days=7)).strftime("%Y-%m-%d"), "time": start.strftime("%H:%M")},
                 "close_form": close_form or {},
-                "close_reasons": request.env["op.mentor.meeting"]._fields["close_reason"]._description_selection(
-                    request.env
-                ),
+                "close_reasons": request.env["op.mentor.meeting"]
+                ._fields["close_reason"]
+                ._description_selection(request.env),
                 "tz": self._mentor_portal_tz(),
                 "now": fields.Datetime.now(),
             }
@@ -536,9 +536,14 @@ class MentorCustomerPortal(CustomerPortal):
             post = post or {}
             close_form = {
                 "status": status,
-                "reason": (post.get("close_reason") or "").strip()[:64],
-                "note": (post.get("close_note") or "").strip(),
+                "reason": self._mentor_text(post.get("close_reason"))[:64],
+                "note": self._mentor_text(post.get("close_note")),
             }
+            if self._mentor_has_nul(close_form["reason"], close_form["note"]):
+                close_form = {key: value.replace("\x00", "") for key, value in close_form.items()}
+                error = request.env._("The form contains a NUL character, which cannot be saved; remove it.")
+                values = self._mentor_meeting_page_values(meeting_sudo, error=error, close_form=close_form)
+                return request.render("op_student_mentor.portal_mentor_meeting_page", values)
         try:
             with request.env.cr.savepoint():
                 if status == "done":
