@@ -8,14 +8,15 @@ never shows another user's data. ``MENTOR_HYPOTHESIS_EXAMPLES`` (default 15) set
 number of examples per property; the whole file runs in about a minute.
 """
 
+import hashlib
 import os
 import uuid
 from datetime import datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from odoo import fields, http
+from odoo import Command, fields, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -83,6 +84,18 @@ text_values = st.one_of(
 # A form field: missing, adversarial text, or (multipart) a file under the field's name.
 FILE = object()
 MISSING = object()
+
+
+def _as_int(value):
+    """The id the portal reads in a posted value (digits only, like the controller), else None."""
+    value = value.strip()
+    return int(value) if value.isdecimal() and len(value) <= 10 else None
+
+
+def _stored_tokens(token):
+    """What the portal may store for a posted token: itself, or its SHA-256 when it is not a plain token."""
+    token = token.strip()
+    return [token, hashlib.sha256(token.encode(errors="replace")).hexdigest()] if token else []
 
 
 def field_value(valid):
@@ -177,6 +190,20 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
                 self.assertEqual(after.get(meeting_id), values, f"meeting {meeting_id} changed")
         return self.Meeting.browse(sorted(new_ids))
 
+    def _own_meeting(self, name, past=False):
+        """A scheduled meeting of the mentor; ``past``: it started an hour ago (a no-show can be marked)."""
+        if not past:
+            return self._create_meeting(self.student_mentor, self.student_mentee, name)
+        return self.Meeting.with_context(mentor_meeting_no_notify=True, mentor_meeting_allow_past=True).create(
+            {
+                "meeting_name": name,
+                "meeting_link": "https://meet.example.com/past",
+                "date": fields.Datetime.now() - timedelta(hours=1),
+                "student_id": self.student_mentor.id,
+                "meeting_students": [Command.set(self.student_mentee.ids)],
+            }
+        )
+
     def _valid_form(self):
         return {
             "meeting_name": "Goal setting",
@@ -209,8 +236,7 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
     def test_new_meeting_form(self, data):
         valid = self._valid_form()
         form = {key: data.draw(field_value(value), label=key) for key, value in valid.items()}
-        if form["token"] in (MISSING, FILE) or not isinstance(form["token"], str):
-            form["token"] = valid["token"]  # a new form each time; the token itself is tried below
+        form["token"] = valid["token"]  # a new form each time; the token itself is tried below
         mentee_ids = data.draw(
             st.lists(
                 st.one_of(
@@ -235,7 +261,7 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
             self.assertEqual(len(created), 1)
             self.assertValidMeeting(created)
             # a created meeting means every value was the valid one or an acceptable variant
-            self.assertEqual(set(mentee_ids), {str(self.student_mentee.id)})
+            self.assertEqual({_as_int(value) for value in mentee_ids}, {self.student_mentee.id})
         else:
             self.assertEqual(response.status_code, 200)
             self.assertIn("o_mentor_form_errors", response.text)
@@ -245,6 +271,8 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
     @given(token=text_values)
     def test_new_meeting_token(self, token):
         """Any token: at most one meeting per token, and another mentor's token reveals nothing."""
+        # examples share the test's transaction: a token an earlier example used is not a new form
+        assume(not self.Meeting.search_count([("portal_submit_token", "in", _stored_tokens(token))]))
         form = {**self._valid_form(), "token": token, "mentee_ids": [str(self.student_mentee.id)]}
         before = self._snapshot()
         first = self._send("/my/mentor/meetings/new", data=form)
@@ -272,6 +300,35 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
         self.assertEqual(other.status_code, 200)
         self.assertIn("This form was already sent", other.text)
         self.assertFalse(created - mine)
+
+    @HOSTILE_SETTINGS
+    @given(
+        action=st.sampled_from(["cancel", "missed"]),
+        reason=field_value("illness"),
+        note=field_value("Exam moved"),
+        login=st.sampled_from(["mentor", "mentor", "mentor_other", "mentee"]),
+    )
+    def test_close_form(self, action, reason, note, login):
+        """Cancel / Mark missed with any reason and details: a valid one closes the own meeting once,
+        anything else writes nothing."""
+        meeting = self._own_meeting("Hostile close", past=action == "missed")
+        before = self._snapshot()
+        form = {"close_reason": reason, "close_note": note}
+        with mute_logger("odoo.http"):
+            response = self._send(f"/my/mentor/meetings/{meeting.id}/{action}", login=login, data=form)
+        self.assertSafeResponse(response, login, sent=[v for v in form.values() if isinstance(v, str)])
+        if login == "mentor" and response.status_code in (302, 303):
+            self.assertTrue(response.headers["Location"].endswith(f"?message={action}"))
+            self.assertOnlyChanged(before, allowed_ids={meeting.id})
+            self.assertEqual(meeting.status, action)
+            self.assertIn(meeting.close_reason, dict(meeting._fields["close_reason"].selection))
+            self.assertNotIn("\x00", meeting.close_note or "")
+        else:
+            self.assertFalse(self.assertOnlyChanged(before))
+            self.assertEqual(meeting.status, "scheduled")
+            if login == "mentor":
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_mentor_error", response.text)
 
     @HOSTILE_SETTINGS
     @given(
@@ -308,7 +365,7 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
 
     @HOSTILE_SETTINGS
     @given(
-        action=st.sampled_from(["done", "cancel", "reschedule"]),
+        action=st.sampled_from(["done", "cancel", "missed", "reschedule"]),
         meeting_id=path_ids,
         extra=st.dictionaries(st.sampled_from(["status", "student_id", "id", "date", "x"]), text_values, max_size=3),
         login=st.sampled_from(["mentor", "mentor_other", "mentee", None]),
@@ -325,17 +382,23 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
         self.assertFalse(self.assertOnlyChanged(before))
 
     @HOSTILE_SETTINGS
-    @given(action=st.sampled_from(["done", "cancel"]), extra=st.dictionaries(st.text(max_size=20), text_values))
+    @given(
+        action=st.sampled_from(["done", "cancel", "missed"]),
+        extra=st.dictionaries(st.text(max_size=20), text_values, max_size=4),
+    )
     def test_actions_repeated(self, action, extra):
-        """Done / Cancel posted twice with junk fields: changes the own meeting once, then only a message."""
-        meeting = self._create_meeting(self.student_mentor, self.student_mentee, "Twice")
+        """Done / Cancel / Missed posted twice with junk fields: changes the own meeting once, then only a message."""
+        # a no-show can only be marked once the meeting started
+        meeting = self._own_meeting("Twice", past=action == "missed")
         extra.pop("csrf_token", None)
+        extra.update(close_reason="illness", close_note="")  # the reason Cancel and Missed ask for
         url = f"/my/mentor/meetings/{meeting.id}/{action}"
         first = self._send(url, data=extra)
         second = self._send(url, data=extra)
         self.assertTrue(first.headers["Location"].endswith(f"?message={action}"))
         self.assertTrue(second.headers["Location"].endswith(f"?message=already_{action}"))
         self.assertEqual(meeting.status, action)
+        self.assertEqual(meeting.close_reason, "illness" if action != "done" else False)
         page = self._send(second.headers["Location"], method="GET")
         self.assertEqual(page.status_code, 200)
         self.assertSafeResponse(page)
