@@ -512,6 +512,7 @@ def main():
     report = "\n".join(lines)
     print(report)
     if args.output:
+        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
         with open(args.output, "w") as f:
             f.write("# Load test of the portal (issue 9)\n\n" + report + "\n")
     sys.exit(0 if ok else 1)
