@@ -181,24 +181,20 @@ class OpMentorAllocation(models.Model):
 
     @api.constrains("student_ids", "mentor_id", "batch_id", "course_id")
     def _check_mentees(self):
+        # One search of the enrolments for the whole batch (bulk approval), matched in memory.
+        enrolments = (
+            self.env["op.student.course"]
+            .sudo()
+            .search([("batch_id", "in", self.batch_id.ids), ("student_id", "in", self.student_ids.ids)])
+        )
+        enrolled = {(e.student_id.id, e.batch_id.id, e.course_id.id) for e in enrolments}
         for allocation in self:
             if allocation.mentor_id in allocation.student_ids:
                 raise ValidationError(
                     self.env._("%(student)s cannot be their own mentee.", student=allocation.mentor_id.name)
                 )
-            enrolled = (
-                self.env["op.student.course"]
-                .sudo()
-                .search(
-                    [
-                        ("batch_id", "=", allocation.batch_id.id),
-                        ("course_id", "=", allocation.course_id.id),
-                        ("student_id", "in", allocation.student_ids.ids),
-                    ]
-                )
-                .student_id
-            )
-            outsiders = allocation.student_ids - enrolled
+            key = (allocation.batch_id.id, allocation.course_id.id)
+            outsiders = allocation.student_ids.filtered(lambda s, key=key: (s.id, *key) not in enrolled)
             if outsiders:
                 raise ValidationError(
                     self.env._(
@@ -210,28 +206,33 @@ class OpMentorAllocation(models.Model):
 
     @api.constrains("student_ids", "batch_id", "active")
     def _check_one_active_allocation(self):
-        for allocation in self.filtered("active"):
-            others = (
-                self.sudo()
-                .with_context(active_test=False)
-                .search(
-                    [
-                        ("id", "!=", allocation.id),
-                        ("batch_id", "=", allocation.batch_id.id),
-                        ("student_ids", "in", allocation.student_ids.ids),
-                    ]
-                )
-                .filtered("active")  # read from the cache: an archive in this transaction counts
+        allocations = self.filtered("active")
+        if not allocations:
+            return
+        # One search for the whole batch (bulk approval); then (batch, mentee) -> active allocations.
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("batch_id", "in", allocations.batch_id.ids), ("student_ids", "in", allocations.student_ids.ids)])
+            .filtered("active")  # read from the cache: an archive in this transaction counts
+        )
+        holders = {}
+        for other in others:
+            for student in other.student_ids:
+                holders.setdefault((other.batch_id.id, student.id), []).append(other)
+        for allocation in allocations:
+            taken = allocation.student_ids.filtered(
+                lambda s, a=allocation: any(o.id != a.id for o in holders.get((a.batch_id.id, s.id), ()))
             )
-            taken = allocation.student_ids & others.student_ids
             if taken:
+                holder = next(o for o in holders[(allocation.batch_id.id, taken[0].id)] if o.id != allocation.id)
                 raise ValidationError(
                     self.env._(
                         "%(students)s already has an active mentor in batch %(batch)s (%(allocation)s). "
                         "A mentee can have one active allocation per batch.",
                         students=", ".join(taken.sudo().mapped("name")),
                         batch=allocation.batch_id.display_name,
-                        allocation=others.filtered(lambda o, taken=taken: o.student_ids & taken)[:1].name,
+                        allocation=holder.name,
                     )
                 )
 
@@ -241,9 +242,21 @@ class OpMentorAllocation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("op.mentor.allocation") or self.env._("New")
+        new = self.env._("New")
+        unnamed = [vals for vals in vals_list if vals.get("name", new) == new]
+        if unnamed:
+            # The sequence is looked up once per batch; each code is then one nextval (bulk approval).
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [("code", "=", "op.mentor.allocation"), ("company_id", "in", [self.env.company.id, False])],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            for vals in unnamed:
+                vals["name"] = sequence._next() if sequence else new
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -438,29 +440,47 @@ class OpMentorDetails(models.Model):
                         }
                     )
             self.env["mail.activity"].sudo().create(activities)
-        for application in self.filtered(lambda a: a.status in ("approve", "reject")):
-            application._notify_faculty()
+        self.filtered(lambda a: a.status in ("approve", "reject"))._notify_faculty()
 
     def _notify_faculty(self):
-        partner = self.faculty_id.sudo().partner_id
+        """The nominating faculty hears each decision, at a cost per batch rather than per application.
+
+        Each application's chatter gets its note (one insert for all of them, ``_message_log_batch``),
+        and each faculty gets one notification (inbox or e-mail) for their applications of the batch,
+        instead of one ``message_post`` (about 15 queries) per application.
+        """
+        for faculty, applications in self.sudo().grouped("faculty_id").items():
+            partner = faculty.partner_id
+            texts = {application.id: application._faculty_outcome_text() for application in applications}
+            applications._message_log_batch(bodies=texts, partner_ids=partner.ids)
+            if not partner:
+                continue
+            if len(applications) == 1:
+                # Linked to the application: the e-mail's button opens it.
+                applications.message_notify(
+                    partner_ids=partner.ids, body=texts[applications.id], subject=applications.name
+                )
+            else:
+                items = Markup().join(Markup("<li>%s: %s</li>") % (a.name, texts[a.id]) for a in applications)
+                self.env["op.mentor.details"].sudo().message_notify(
+                    partner_ids=partner.ids,
+                    subject=self.env._("Decisions on %(count)s mentor nominations", count=len(applications)),
+                    body=Markup("<p>%s</p><ul>%s</ul>") % (self.env._("Decisions on your mentor nominations:"), items),
+                )
+
+    def _faculty_outcome_text(self):
+        self.ensure_one()
         if self.status == "approve":
-            body = self.env._(
+            return self.env._(
                 "Your nomination of %(student)s as mentor for %(batch)s was approved.",
                 student=self.student_id.name,
                 batch=self.batch_id.display_name,
             )
-        else:
-            body = self.env._(
-                "Your nomination of %(student)s as mentor for %(batch)s was rejected. Reason: %(reason)s",
-                student=self.student_id.name,
-                batch=self.batch_id.display_name,
-                reason=self.rejection_reason,
-            )
-        self.sudo().message_post(
-            body=body,
-            partner_ids=partner.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
+        return self.env._(
+            "Your nomination of %(student)s as mentor for %(batch)s was rejected. Reason: %(reason)s",
+            student=self.student_id.name,
+            batch=self.batch_id.display_name,
+            reason=self.rejection_reason,
         )
 
     def _batch_students(self):

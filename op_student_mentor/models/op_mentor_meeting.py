@@ -133,6 +133,17 @@ class OpMentorMeeting(models.Model):
     )
     rescheduled_to_ids = fields.One2many("op.mentor.meeting", "rescheduled_from_id", "Rescheduled To", readonly=True)
     mentor_user_id = fields.Many2one(related="student_id.user_id", string="Mentor User")
+    faculty_ids = fields.Many2many(
+        "op.faculty",
+        "op_mentor_meeting_faculty_rel",
+        "meeting_id",
+        "faculty_id",
+        string="Faculty",
+        compute="_compute_faculty_ids",
+        store=True,
+        help="Faculty of the hosting mentor's active allocations: they read the meeting. Stored so that "
+        "the faculty's record rule is one indexed lookup, not a join through every allocation.",
+    )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
     portal_submit_token = fields.Char(
         copy=False,
@@ -211,6 +222,26 @@ class OpMentorMeeting(models.Model):
             meeting.cancel_count = int(meeting.status == "cancel")
             meeting.late_cancel_count = int(meeting.status == "cancel" and meeting.late_cancellation)
             meeting.missed_count = int(meeting.status == "missed")
+
+    @api.depends("student_id.mentor_allocation_ids.faculty_id", "student_id.mentor_allocation_ids.active")
+    def _compute_faculty_ids(self):
+        # One search for every host of the batch; active allocations only, as the record rule always read them.
+        allocations = (
+            self.env["op.mentor.allocation"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([("mentor_id", "in", self.student_id.ids)])
+        )
+        by_mentor = {}
+        for allocation in allocations:
+            by_mentor.setdefault(allocation.mentor_id.id, set()).add(allocation.faculty_id.id)
+        # Assigned per group of meetings with the same faculty: one insert of the relation per group, not per meeting.
+        groups = {}
+        for meeting in self:
+            faculty_ids = tuple(sorted(by_mentor.get(meeting.student_id.id, set()) - {False}))
+            groups.setdefault(faculty_ids, []).append(meeting.id)
+        for faculty_ids, meeting_ids in groups.items():
+            self.browse(meeting_ids).faculty_ids = [fields.Command.set(faculty_ids)]
 
     @api.depends("date", "duration")
     def _compute_date_end(self):

@@ -31,8 +31,8 @@ class TestMentorPerformance(MentorCommon):
     # Tools
     # ------------------------------------------------------------
 
-    def _count(self, func):
-        """Queries of ``func()`` with warm ORM caches: run once to warm, then measured."""
+    def _warm(self, func):
+        """Run ``func()`` once in a savepoint that is rolled back: ORM and registry caches warm, no data left."""
         self.env.flush_all()
         self.env.invalidate_all()
         self.cr.execute("SAVEPOINT perf_warmup")
@@ -40,6 +40,10 @@ class TestMentorPerformance(MentorCommon):
         self.env.flush_all()
         self.cr.execute("ROLLBACK TO SAVEPOINT perf_warmup")
         self.env.invalidate_all()
+
+    def _count(self, func):
+        """Queries of ``func()`` with warm caches."""
+        self._warm(func)
         count0 = self.cr.sql_log_count
         func()
         self.env.flush_all()
@@ -47,21 +51,25 @@ class TestMentorPerformance(MentorCommon):
         self.env.invalidate_all()
         return count
 
-    def _assert_same_count(self, func, grow):
-        """``func`` runs in as many queries after ``grow()`` as before."""
-        small = self._count(func)
-        _logger.info("%s: %s queries", func, small)
+    def _assert_same_count(self, funcs, grow):
+        """Each of ``funcs`` ({label: func}) runs in as many queries after ``grow()`` as before.
+
+        The data grows once; every function is measured before and asserted after with ``assertQueryCount``.
+        """
+        counts = {label: self._count(func) for label, func in funcs.items()}
+        _logger.info("query counts before growing the data: %s", counts)
         grow()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        self.cr.execute("SAVEPOINT perf_warmup")
-        func()
-        self.env.flush_all()
-        self.cr.execute("ROLLBACK TO SAVEPOINT perf_warmup")
-        self.env.invalidate_all()
-        with self.assertQueryCount(small):
-            func()
-        return small
+        for label, func in funcs.items():
+            with self.subTest(label):
+                self._warm(func)
+                with self.assertQueryCount(counts[label]):
+                    func()
+        return counts
+
+    def _assert_list_constant(self, model, grow, users=None):
+        """The list view of ``model`` costs the same for each user (admin, faculty) after ``grow()``."""
+        users = users or (self.user_admin, self.user_faculty)
+        return self._assert_same_count({user.login: self._web_list(model, user) for user in users}, grow)
 
     def _list_spec(self, model):
         """The ``web_search_read`` specification of the model's list view, as the web client builds it."""
@@ -101,19 +109,30 @@ class TestMentorPerformance(MentorCommon):
     def _followups(self, count):
         return self.env["op.mentor.followup"].create(
             [
-                {"student_id": self.student_mentee.id, "allocation_id": self.allocation.id, "meeting_date": "2026-02-01"}
+                {
+                    "student_id": self.student_mentee.id,
+                    "allocation_id": self.allocation.id,
+                    "meeting_date": "2026-02-01",
+                }
                 for _i in range(count)
             ]
         )
 
-    def _pending_applications(self, count):
-        """``count`` submitted applications of new candidates, each with a marksheet."""
+    def _pending_applications(self, count, mentees=False):
+        """``count`` submitted applications of new candidates, each with a marksheet (and a new mentee).
+
+        With ``mentees``, the nominating faculty alternates between the two faculty of the fixtures.
+        """
         applications = self.env["op.mentor.details"]
-        for _i in range(count):
+        for i in range(count):
             type(self).candidate_seq += 1
             seq = self.candidate_seq
             _user, candidate = self._create_student(f"cand{seq}", "Cand", f"N{seq}", self.batch, marks=80, portal=False)
-            applications |= self._create_application(candidate, self.env["op.student"])
+            mentee = self.env["op.student"]
+            if mentees:
+                _user, mentee = self._create_student(f"peer{seq}", "Peer", f"N{seq}", self.batch, portal=False)
+            faculty = self.faculty_other if mentees and i % 2 else self.faculty
+            applications |= self._create_application(candidate, mentee, faculty=faculty)
         applications.with_user(self.user_admin).action_submit()
         return applications
 
@@ -123,23 +142,15 @@ class TestMentorPerformance(MentorCommon):
 
     def test_list_meetings(self):
         self._meetings(3)  # 5 with the fixture's two meetings
-        for user in (self.user_admin, self.user_faculty):
-            with self.subTest(user=user.login):
-                self._assert_same_count(self._web_list("op.mentor.meeting", user), lambda: self._meetings(35, days=9))
+        self._assert_list_constant("op.mentor.meeting", lambda: self._meetings(35, days=9))
 
     def test_list_followups(self):
         self._followups(3)
-        for user in (self.user_admin, self.user_faculty):
-            with self.subTest(user=user.login):
-                self._assert_same_count(self._web_list("op.mentor.followup", user), lambda: self._followups(35))
+        self._assert_list_constant("op.mentor.followup", lambda: self._followups(35))
 
     def test_list_applications(self):
         self._pending_applications(3)
-        for user in (self.user_admin, self.user_faculty):
-            with self.subTest(user=user.login):
-                self._assert_same_count(
-                    self._web_list("op.mentor.details", user), lambda: self._pending_applications(18)
-                )
+        self._assert_list_constant("op.mentor.details", lambda: self._pending_applications(18))
 
     def test_group_applications_by_status(self):
         self._pending_applications(3)
@@ -148,16 +159,16 @@ class TestMentorPerformance(MentorCommon):
         def run():
             Details.web_read_group([], ["status"], ["status"])
 
-        self._assert_same_count(run, lambda: self._pending_applications(18))
+        self._assert_same_count({"kanban": run}, lambda: self._pending_applications(18))
 
     # ------------------------------------------------------------
     # Bulk paths: queries per batch, not per record
     # ------------------------------------------------------------
 
-    def _bulk_count(self, func, make):
-        """Queries of ``func(records)`` on a batch of 5 and on a batch of 20 (both measured warm)."""
+    def _bulk_count(self, func, make, sizes=(5, 20)):
+        """Queries of ``func(records)`` on a small and on a big batch (both measured warm)."""
         counts = []
-        for size in (5, 20):
+        for size in sizes:
             records = make(size)
             self.env.flush_all()
             self.env.invalidate_all()
@@ -165,19 +176,28 @@ class TestMentorPerformance(MentorCommon):
             func(records)
             self.env.flush_all()
             counts.append(self.cr.sql_log_count - count0)
-        _logger.info("%s: %s queries for 5 records, %s for 20", func, *counts)
+        _logger.info("%s: %s queries for %s records", func, counts, sizes)
         return counts
 
     def test_bulk_approve(self):
-        self._pending_applications(2)[0].with_user(self.user_admin).action_approve()  # warm the caches
-        small, big = self._bulk_count(
-            lambda apps: apps.with_user(self.user_admin).action_approve(), self._pending_applications
+        """Approval costs per batch: status, allocations and their checks, activities, one notification
+        per faculty. Per application remain only its allocation's code (one ``nextval``) and a row in each
+        batched insert."""
+        make = lambda size: self._pending_applications(size, mentees=True)  # noqa: E731
+        make(2)[0].with_user(self.user_admin).action_approve()  # warm the caches
+        small, big = self._bulk_count(lambda apps: apps.with_user(self.user_admin).action_approve(), make, (5, 40))
+        per_record = (big - small) / 35
+        _logger.info(
+            "approving 5 then 40 applications: %s then %s queries, %.2f per application", small, big, per_record
         )
-        # Left per application: the allocation's sequence number (2 queries) and the chatter message
-        # that notifies the faculty (about 17: message, followers, mail, notification), the new
-        # allocation's enrolment and one-active-allocation checks. Everything else
-        # (status, duplicate check, allocations, activities) is done once per batch.
-        self.assertLess(big - small, 15 * 25, f"approving 5 then 20 applications: {small} then {big} queries")
+        self.assertLessEqual(per_record, 1.5, f"approving 5 then 40 applications: {small} then {big} queries")
+        approved = self.env["op.mentor.details"].search(
+            [("status", "=", "approve"), ("student_id.last_name", "like", "N%")]
+        )
+        self.assertTrue(all(len(a.allocation_ids) == 1 for a in approved))
+        allocation_codes = approved.allocation_ids.mapped("name")
+        self.assertEqual(len(set(allocation_codes)), len(allocation_codes), "each allocation has its own code")
+        self.assertTrue(all(code.startswith("ALLOC") for code in allocation_codes))
 
     def test_bulk_create_meetings(self):
         Meeting = self.env["op.mentor.meeting"].with_user(self.user_admin)
@@ -213,7 +233,7 @@ class TestMentorPerformance(MentorCommon):
             Meeting._cron_send_reminders()
 
         # meetings on other days do not cost anything
-        self._assert_same_count(run, lambda: self._meetings(40, days=4))
+        self._assert_same_count({"cron": run}, lambda: self._meetings(40, days=4))
         reminded = Meeting._cron_send_reminders()
         self.assertEqual(reminded.mapped("date"), [tomorrow_noon])
         self.cr.execute(

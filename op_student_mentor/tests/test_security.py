@@ -544,6 +544,34 @@ class TestAccessWorkflow(MentorSecurityCommon):
                         self.assertNotIn(model, own)
                     self.assertEqual({r["id"] for r in found}, set(own.get(model, self.env[model]).ids))
 
+    def test_faculty_reads_meetings_of_the_mentors_they_allocated(self):
+        """The stored faculty of a meeting follows the host's active allocations (issue 8): a mentor
+        with allocations from two faculty is seen by both; archiving one, or changing the host, moves it."""
+        Meeting = self.env[MEETING].with_user(self.user_faculty)
+        self.assertEqual(self.meeting.faculty_ids, self.faculty)
+        self.assertEqual(Meeting.search([]), self.meeting)
+        # faculty A also allocates a (mentee-less) group to mentor B in another batch
+        extra = self.env[ALLOCATION].create(
+            {
+                "mentor_id": self.student_mentor_other.id,
+                "course_id": self.course.id,
+                "batch_id": self.batch_b.id,
+                "faculty_id": self.faculty.id,
+            }
+        )
+        self.assertEqual(self.meeting_other.faculty_ids, self.faculty | self.faculty_other)
+        self.assertEqual(set(Meeting.search([]).ids), {self.meeting.id, self.meeting_other.id})
+        self.assertEqual(self.meeting_other.with_user(self.user_faculty_other).meeting_name, "Other check-in")
+        extra.active = False
+        self.assertEqual(self.meeting_other.faculty_ids, self.faculty_other)
+        self.assertEqual(Meeting.search([]), self.meeting)
+        # a new meeting (bulk or portal) and a host change carry the faculty along
+        new = self._create_meeting(self.student_mentor_other, self.student_mentee_other, "New other")
+        self.assertEqual(new.faculty_ids, self.faculty_other)
+        new.write({"student_id": self.student_mentor.id, "meeting_students": [Command.set(self.student_mentee.ids)]})
+        self.assertEqual(new.faculty_ids, self.faculty)
+        self.assertIn(new, Meeting.search([]))
+
 
 @tagged("post_install", "-at_install", "security")
 class TestAccessHttp(MentorCommon, HttpCase):
