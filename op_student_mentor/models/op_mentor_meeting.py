@@ -372,6 +372,13 @@ class OpMentorMeeting(models.Model):
         "notice_hours",
     )
 
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # The faculty's record rule reads the stored many2many faculty_ids, and Odoo does not flush the pending
+        # recomputation of a many2many used in a domain: flush it first (no query when nothing is pending).
+        self.flush_model(["faculty_ids"])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
     def write(self, vals):
         if not self.env.su and any(fname in vals for fname in self._CLOSE_FIELDS):
             # a host may write their meetings (portal): the reason and the lateness come from the actions only

@@ -567,6 +567,8 @@ class TestAccessWorkflow(MentorSecurityCommon):
         self.assertEqual(Meeting.search([]), self.meeting)
         # a new meeting (bulk or portal) and a host change carry the faculty along
         new = self._create_meeting(self.student_mentor_other, self.student_mentee_other, "New other")
+        # searched before anything reads it: the rule sees the faculty still to be computed
+        self.assertIn(new, self.env[MEETING].with_user(self.user_faculty_other).search([]))
         self.assertEqual(new.faculty_ids, self.faculty_other)
         new.write({"student_id": self.student_mentor.id, "meeting_students": [Command.set(self.student_mentee.ids)]})
         self.assertEqual(new.faculty_ids, self.faculty)
