@@ -400,6 +400,8 @@ class OpMentorMeeting(models.Model):
             self.check_access("write")
         if vals.get("status") == "done":
             self._mentor_resolve_inactivity()
+        if vals.get("status") in self._mentor_missed_statuses():
+            self._mentor_flag_repeated_misses()
         return result
 
     _PRACTICE_FIELDS = ("duration", "session_type", "description")
@@ -601,9 +603,30 @@ class OpMentorMeeting(models.Model):
                 )
 
     def _mentor_funded(self):
-        """Whether the first mentee is funded (read on the saved student: a form's copy may be stale)."""
-        mentee = self.meeting_students[:1]
-        return (mentee._origin or mentee).sudo().mentor_funding_type in FUNDED_TYPES
+        """Whether a mentee is funded: a session with a funded student takes the funded length
+        (read on the saved students: a form's copy may be stale)."""
+        mentees = self.meeting_students._origin or self.meeting_students
+        return any(funding in FUNDED_TYPES for funding in mentees.sudo().mapped("mentor_funding_type"))
+
+    @api.model
+    def _mentor_missed_statuses(self):
+        """Statuses that count as a session the mentee did not get (a missed / no-show status counts too
+        if the workflow has one); a rescheduled meeting is replaced, it is not missed."""
+        statuses = {key for key, _label in self._fields["status"].selection}
+        return {"cancel"} | (statuses & {"missed", "no_show"})
+
+    def _mentor_flag_repeated_misses(self):
+        """Two missed or cancelled meetings in a row for a mentee raise the at-risk alert (the guides:
+        missed sessions cost funded students their funding)."""
+        missed = self._mentor_missed_statuses()
+        for mentee in self.sudo().meeting_students:
+            latest = self.sudo().search(
+                [("meeting_students", "in", mentee.ids), ("status", "not in", ("scheduled", "reschedule"))],
+                order="date desc, id desc",
+                limit=2,
+            )
+            if len(latest) == 2 and all(meeting.status in missed for meeting in latest):
+                mentee._mentor_flag_at_risk(self.env._("Two meetings missed or cancelled in a row."))
 
     def _mentor_had_session(self):
         """Whether the host already held a (done) session with one of these mentees."""
