@@ -1,6 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# Who may read a follow-up (its session notes) or a goal, besides administrators and the faculty of
+# the allocation. Enforced by the record rules of the portal group, not only by the views.
+VISIBILITY = [
+    ("mentee", "Shared with the mentee"),
+    ("mentor", "Mentor and faculty"),
+    ("faculty", "Faculty only"),
+]
+
 
 class OpMentorFollowup(models.Model):
     _name = "op.mentor.followup"
@@ -69,7 +77,34 @@ class OpMentorFollowup(models.Model):
         help="Project progress against the share of the training calendar elapsed (batch start to the "
         "student's training end, or the batch end), 10 points either way.",
     )
-    at_risk_reason = fields.Text("At-risk Reason", help="Why the mentee is flagged at risk (Flag at risk).")
+    at_risk_reason = fields.Text(
+        "At-risk Reason",
+        groups="op_student_mentor.group_op_mentor_faculty",
+        help="Why the mentee is flagged at risk (Flag at risk). Never shown to mentors or mentees.",
+    )
+    # Note visibility (issue 11): faculty only until someone shares it.
+    visibility = fields.Selection(
+        VISIBILITY,
+        "Notes Visible To",
+        default="faculty",
+        required=True,
+        tracking=True,
+        index=True,
+        help="Shared with the mentee: the mentee reads these session notes on the portal. Mentor and faculty: "
+        "the mentor reads and completes them on the portal. Faculty only: faculty and administrators.",
+    )
+    meeting_id = fields.Many2one(
+        "op.mentor.meeting",
+        "Session",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        help="The meeting these notes record (one follow-up per mentee and meeting).",
+    )
+
+    _sql_constraints = [
+        ("meeting_student_unique", "UNIQUE(meeting_id, student_id)", "A session is recorded once per mentee."),
+    ]
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -117,6 +152,21 @@ class OpMentorFollowup(models.Model):
                     )
                 )
 
+    @api.constrains("meeting_id", "student_id", "allocation_id")
+    def _check_meeting(self):
+        for followup in self.filtered("meeting_id"):
+            meeting = followup.meeting_id.sudo()
+            if followup.student_id not in meeting.meeting_students or (
+                followup.mentor_id and meeting.student_id != followup.mentor_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(student)s did not attend %(meeting)s with their mentor.",
+                        student=followup.student_id.sudo().name,
+                        meeting=meeting.meeting_name,
+                    )
+                )
+
     @api.constrains("project_progress")
     def _check_project_progress(self):
         for followup in self:
@@ -131,15 +181,17 @@ class OpMentorFollowup(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("op.mentor.followup") or self.env._("New")
+                # sudo: mentors record sessions from the portal and portal users cannot read sequences
+                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("op.mentor.followup") or self.env._("New")
         return super().create(vals_list)
 
     def write(self, vals):
         if "status" in vals:
             self._check_status_update(vals["status"])
         result = super().write(vals)
-        if "allocation_id" in vals:
-            # Record rules judge a write on the records before it: the new allocation must be allowed too.
+        if {"allocation_id", "student_id", "visibility"} & set(vals):
+            # Record rules judge a write on the records before it: the new allocation (or level) must be
+            # allowed too: a mentor cannot hand notes over, nor hide them as faculty-only.
             self.check_access("write")
         return result
 

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .op_mentor_followup import VISIBILITY
+
 
 class OpMentorGoal(models.Model):
     _name = "op.mentor.goal"
@@ -54,6 +56,18 @@ class OpMentorGoal(models.Model):
         "op.mentor.goal", "Carried From", readonly=True, copy=False, index="btree_not_null", ondelete="set null"
     )
     company_id = fields.Many2one(related="followup_id.company_id", store=True)
+    visibility = fields.Selection(
+        VISIBILITY,
+        "Visible To",
+        compute="_compute_visibility",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+        copy=True,
+        help="By default the level of its follow-up. Only goals shared with the mentee reach the mentee's portal.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -82,6 +96,11 @@ class OpMentorGoal(models.Model):
                 )
             goal.deadline = fields.Date.context_today(self, meeting.date) if meeting else today + timedelta(days=7)
 
+    @api.depends("followup_id")
+    def _compute_visibility(self):
+        for goal in self.filtered(lambda g: not g.visibility):
+            goal.visibility = goal.followup_id.visibility or "faculty"
+
     @api.depends("name", "indicator", "deadline")
     def _compute_is_smart(self):
         for goal in self:
@@ -99,6 +118,9 @@ class OpMentorGoal(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if {"followup_id", "visibility"} & set(vals):
+            # the rules judged the goal before the write: its new follow-up or level must be allowed too
+            self.check_access("write")
         if {"state", "followup_id"} & set(vals):
             # "Goals to review" reads the goals of another follow-up: not a dependency Odoo can follow.
             self.env["op.mentor.followup"].invalidate_model(["previous_goal_ids"])

@@ -187,8 +187,9 @@ class TestMentorPractice(MentorCommon):
         other = self._goal(self.followup_other)
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             other.with_user(self.user_faculty).read(["name"])
-        with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            self.env["op.mentor.goal"].with_user(self.user_mentor).search([])
+        # mentors and mentees read goals by note visibility only (test_note_visibility_*)
+        self.assertFalse(self.env["op.mentor.goal"].with_user(self.user_mentor).search([]), "faculty-only by default")
+        self.assertFalse(self.env["op.mentor.goal"].with_user(self.user_mentee).search([]))
 
     # ------------------------------------------------------------
     # Session notes and schedule status
@@ -257,6 +258,172 @@ class TestMentorPractice(MentorCommon):
         self.assertEqual(activities.user_id, admins, "the default Student Success team: mentorship administrators")
         self.assertIn(self.user_admin, activities.user_id)
         self.assertFalse(self._at_risk_activities(self.student_mentee_other))
+
+    def test_two_missed_or_cancelled_meetings_flag_at_risk(self):
+        """Two meetings in a row cancelled (or missed) for a mentee raise the alert; a held one in between resets it."""
+        self.assertEqual(self.env["op.mentor.meeting"]._mentor_missed_statuses() & {"cancel"}, {"cancel"})
+        first = self.meeting
+        second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", days=10)
+        third = self._create_meeting(self.student_mentor, self.student_mentee, "Third", days=17)
+        first.with_user(self.user_mentor).action_done()
+        second.with_user(self.user_mentor).action_cancel("illness")
+        self.assertFalse(self.student_mentee.mentor_at_risk, "one cancelled meeting is not a pattern")
+        # a rescheduled meeting is replaced, not missed: it neither counts nor breaks the row
+        fourth = self._create_meeting(self.student_mentor, self.student_mentee, "Fourth", days=20)
+        fourth.with_user(self.user_mentor).action_reschedule(fourth.date + timedelta(days=1))
+        self.assertFalse(self.student_mentee.mentor_at_risk)
+        third.with_user(self.user_mentor).action_cancel("mentee_unavailable")  # as the portal mentor
+        self.assertTrue(self.student_mentee.mentor_at_risk)
+        self.assertIn("Two meetings missed or cancelled in a row", self.student_mentee.mentor_at_risk_reason)
+        self.assertTrue(self._at_risk_activities())
+        self.assertFalse(self.student_mentee_other.mentor_at_risk, "another mentee's meetings count apart")
+
+    def test_cancelled_meetings_with_a_held_one_between_do_not_flag(self):
+        second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", days=10)
+        third = self._create_meeting(self.student_mentor, self.student_mentee, "Third", days=17)
+        self.meeting.action_cancel("illness")
+        second.action_done()
+        third.action_cancel("illness")
+        self.assertFalse(self.student_mentee.mentor_at_risk)
+        self.assertFalse(self._at_risk_activities())
+
+    def test_missed_then_cancelled_meetings_flag_at_risk(self):
+        """A no-show counts like a cancellation."""
+        self.assertIn("missed", self.env["op.mentor.meeting"]._mentor_missed_statuses())
+        past = (
+            self.env["op.mentor.meeting"]
+            .with_context(mentor_meeting_no_notify=True, mentor_meeting_allow_past=True)
+            .create(self._meeting_vals(date=datetime.now().replace(microsecond=0) - timedelta(days=7)))
+        )
+        past.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+        self.assertFalse(self.student_mentee.mentor_at_risk)
+        self.meeting.with_user(self.user_mentor).action_cancel("mentee_unavailable")
+        self.assertTrue(self.student_mentee.mentor_at_risk)
+
+    # ------------------------------------------------------------
+    # Note visibility
+    # ------------------------------------------------------------
+
+    def test_note_visibility_defaults(self):
+        self.assertEqual(self.followup.visibility, "faculty", "follow-ups are internal until shared")
+        goal = self._goal()
+        self.assertEqual(goal.visibility, "faculty", "a goal takes its follow-up's level")
+        self.followup.visibility = "mentee"
+        self.assertEqual(self._goal().visibility, "mentee")
+        self.assertEqual(goal.visibility, "faculty", "a goal keeps its own level")
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
+    def test_note_visibility_per_role(self):
+        """Faculty-only / mentor and faculty / shared with the mentee, as each role reads and writes them."""
+        Followup = self.env["op.mentor.followup"]
+        by_level = {
+            level: Followup.create(
+                {"student_id": self.student_mentee.id, "allocation_id": self.allocation.id, "visibility": level}
+            )
+            for level in ("faculty", "mentor", "mentee")
+        }
+        goals = {level: self._goal(followup) for level, followup in by_level.items()}
+        readers = {
+            self.user_admin: {"faculty", "mentor", "mentee"},
+            self.user_faculty: {"faculty", "mentor", "mentee"},
+            self.user_faculty_other: set(),
+            self.user_mentor: {"mentor", "mentee"},
+            self.user_mentor_other: set(),
+            self.user_mentee: {"mentee"},
+            self.user_mentee_other: set(),
+            self.user_student_other: set(),
+        }
+        for user, levels in readers.items():
+            for level in ("faculty", "mentor", "mentee"):
+                for record in (by_level[level], goals[level]):
+                    with self.subTest(user=user.login, level=level, model=record._name):
+                        found = record.with_user(user).search([("id", "=", record.id)])
+                        self.assertEqual(bool(found), level in levels)
+                        if level not in levels:
+                            with self.assertRaises(AccessError):
+                                record.with_user(user).read(["name"])
+        # the mentee reads, never writes; the mentor cannot hide notes from themselves as faculty-only
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            by_level["mentee"].with_user(self.user_mentee).write({"note_progress": "Mine."})
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            by_level["mentor"].with_user(self.user_mentor).write({"visibility": "faculty"})
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            goals["mentor"].with_user(self.user_mentor).write({"visibility": "faculty"})
+        by_level["mentor"].with_user(self.user_mentor).write({"visibility": "mentee", "note_progress": "Shared."})
+        self.assertEqual(by_level["mentor"].visibility, "mentee")
+        # the at-risk reason is the faculty's, whatever the level of the follow-up
+        with self.assertRaises(AccessError):
+            by_level["mentee"].with_user(self.user_mentee).read(["at_risk_reason"])
+        with self.assertRaises(AccessError):
+            by_level["mentee"].with_user(self.user_mentor).read(["at_risk_reason"])
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
+    def test_mentor_records_session_as_portal_user(self):
+        """What the portal session record does, as the mentor: notes, review, carry-over, new goals."""
+        self.meeting.with_user(self.user_mentor).action_done()
+        Followup = self.env["op.mentor.followup"].with_user(self.user_mentor)
+        previous = self.env["op.mentor.followup"].create(
+            {
+                "student_id": self.student_mentee.id,
+                "allocation_id": self.allocation.id,
+                "meeting_date": date.today() - timedelta(days=7),
+                "visibility": "mentor",
+            }
+        )
+        carried = self._goal(previous, name="Deliverable 1")
+        done = self._goal(previous, name="Course part 2")
+        followup = Followup.create(
+            {
+                "student_id": self.student_mentee.id,
+                "allocation_id": self.allocation.id,
+                "meeting_id": self.meeting.id,
+                "meeting_date": date.today(),
+                "visibility": "mentee",
+                "note_progress": "Good progress.",
+                "project_progress": 40,
+            }
+        )
+        self.assertNotEqual(followup.name, "New", "numbered by the sequence, also for a portal user")
+        followup.action_complete()
+        self.assertEqual(followup.previous_goal_ids, carried | done)
+        done.with_user(self.user_mentor).write({"state": "achieved"})
+        new = carried.with_user(self.user_mentor).with_context(carry_to_followup_id=followup.id).action_carry_over()
+        self.assertEqual((new.followup_id, new.visibility, carried.state), (followup, "mentor", "carried_over"))
+        goal = (
+            self.env["op.mentor.goal"]
+            .with_user(self.user_mentor)
+            .create(
+                {
+                    "followup_id": followup.id,
+                    "name": "Deliverable 2",
+                    "indicator": "first version",
+                    "visibility": "mentee",
+                }
+            )
+        )
+        self.assertTrue(goal.is_smart)
+        # the mentor cannot write faculty-only notes, nor record a session for another mentor's mentee
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            Followup.create(
+                {"student_id": self.student_mentee.id, "allocation_id": self.allocation.id, "visibility": "faculty"}
+            )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            Followup.create(
+                {
+                    "student_id": self.student_mentee_other.id,
+                    "allocation_id": self.allocation_other.id,
+                    "visibility": "mentor",
+                }
+            )
+        # one record per mentee and session; the session must be the mentee's with this mentor
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["op.mentor.followup"].create(
+                {
+                    "student_id": self.student_mentee.id,
+                    "allocation_id": self.allocation.id,
+                    "meeting_id": self.meeting_other.id,
+                }
+            )
 
     def test_flag_at_risk_reaches_configured_team_and_resolves(self):
         team = self.env["res.groups"].create(

@@ -28,6 +28,8 @@ OWN = "own"  # the role's records (see "Ownership" below)
 OWN_DRAFT = "own draft"  # the role's records while in draft
 UNDECIDED = "undecided"  # draft and pending applications; decided ones are locked (UserError)
 UNUSED = "unused"  # allocations without follow-ups; the others are archived, not deleted (UserError)
+OWN_SHARED = "own shared"  # the role's notes / goals marked "shared with the mentee"
+OWN_NOT_INTERNAL = "own not faculty-only"  # the role's notes / goals shared with the mentee or with the mentor
 NONE = "-"  # nothing: AccessError
 
 READ, CREATE, WRITE, UNLINK = "read", "create", "write", "unlink"
@@ -73,27 +75,27 @@ other faculty | op.mentor.goal         | own  | own    | own       | -
 mentor        | op.mentor.details      | -    | -      | -         | -
 mentor        | op.mentor.allocation   | own  | -      | -         | -
 mentor        | op.mentor.meeting      | own  | own    | own       | -
-mentor        | op.mentor.followup     | -    | -      | -         | -
+mentor        | op.mentor.followup     | own not faculty-only | own not faculty-only | own not faculty-only | -
 mentor        | op.mentor.focus        | -    | -      | -         | -
 mentor        | op.student.achievement | -    | -      | -         | -
 mentor        | op.student.skill       | -    | -      | -         | -
-mentor        | op.mentor.goal         | -    | -      | -         | -
+mentor        | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
 other mentor  | op.mentor.details      | -    | -      | -         | -
 other mentor  | op.mentor.allocation   | own  | -      | -         | -
 other mentor  | op.mentor.meeting      | own  | own    | own       | -
-other mentor  | op.mentor.followup     | -    | -      | -         | -
+other mentor  | op.mentor.followup     | own not faculty-only | own not faculty-only | own not faculty-only | -
 other mentor  | op.mentor.focus        | -    | -      | -         | -
 other mentor  | op.student.achievement | -    | -      | -         | -
 other mentor  | op.student.skill       | -    | -      | -         | -
-other mentor  | op.mentor.goal         | -    | -      | -         | -
+other mentor  | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
 mentee        | op.mentor.details      | -    | -      | -         | -
 mentee        | op.mentor.allocation   | -    | -      | -         | -
 mentee        | op.mentor.meeting      | own  | -      | -         | -
-mentee        | op.mentor.followup     | -    | -      | -         | -
+mentee        | op.mentor.followup     | own shared | -    | -         | -
 mentee        | op.mentor.focus        | -    | -      | -         | -
 mentee        | op.student.achievement | -    | -      | -         | -
 mentee        | op.student.skill       | -    | -      | -         | -
-mentee        | op.mentor.goal         | -    | -      | -         | -
+mentee        | op.mentor.goal         | own shared | -    | -         | -
 other student | op.mentor.details      | -    | -      | -         | -
 other student | op.mentor.allocation   | -    | -      | -         | -
 other student | op.mentor.meeting      | -    | -      | -         | -
@@ -166,11 +168,15 @@ READ_FIELDS = {
         "checklist",
         "followup_notes",
         "status",
+        "visibility",
+        "note_catch_up",
+        "note_progress",
+        "project_progress",
     ],
     FOCUS: ["name", "description"],
     ACHIEVEMENT: ["name", "student_id", "achievement_type", "date", "description"],
     SKILL: ["name", "student_id", "level", "description"],
-    GOAL: ["name", "followup_id", "student_id", "indicator", "deadline", "state", "is_smart"],
+    GOAL: ["name", "followup_id", "student_id", "indicator", "deadline", "state", "is_smart", "visibility"],
 }
 
 WRITE_VALS = {
@@ -219,6 +225,26 @@ class MentorSecurityCommon(MentorCommon):
         )
         cls.goal = cls.env["op.mentor.goal"].create({"followup_id": cls.followup.id, "name": "Deliverable 2"})
         cls.goal_other = cls.env["op.mentor.goal"].create({"followup_id": cls.followup_other.id, "name": "Sketches"})
+        # Note visibility: the fixtures' follow-ups and goals are faculty-only (the default); one of
+        # each level more in world A, a shared one in world B.
+        Followup = cls.env["op.mentor.followup"]
+        cls.followup_mentor = Followup.create(
+            {"student_id": cls.student_mentee.id, "allocation_id": cls.allocation.id, "visibility": "mentor"}
+        )
+        cls.followup_shared = Followup.create(
+            {"student_id": cls.student_mentee.id, "allocation_id": cls.allocation.id, "visibility": "mentee"}
+        )
+        cls.followup_shared_other = Followup.create(
+            {
+                "student_id": cls.student_mentee_other.id,
+                "allocation_id": cls.allocation_other.id,
+                "visibility": "mentee",
+            }
+        )
+        Goal = cls.env["op.mentor.goal"]
+        cls.goal_mentor = Goal.create({"followup_id": cls.followup_mentor.id, "name": "Course part 1"})
+        cls.goal_shared = Goal.create({"followup_id": cls.followup_shared.id, "name": "Deliverable 3"})
+        cls.goal_shared_other = Goal.create({"followup_id": cls.followup_shared_other.id, "name": "Palette"})
 
     # ------------------------------------------------------------
     # Tools
@@ -237,11 +263,23 @@ class MentorSecurityCommon(MentorCommon):
             ],
             ALLOCATION: [("A", self.allocation, "A"), ("B", self.allocation_other, "B")],
             MEETING: [("A", self.meeting, "A"), ("B", self.meeting_other, "B")],
-            FOLLOWUP: [("A", self.followup, "A"), ("B", self.followup_other, "B")],
+            FOLLOWUP: [
+                ("A faculty-only", self.followup, "A"),
+                ("A mentor", self.followup_mentor, "A"),
+                ("A shared", self.followup_shared, "A"),
+                ("B faculty-only", self.followup_other, "B"),
+                ("B shared", self.followup_shared_other, "B"),
+            ],
             FOCUS: [("academic", self.focus, None)],
             ACHIEVEMENT: [("of mentor A", self.achievement, None), ("of mentor B", self.achievement_other, None)],
             SKILL: [("of mentor A", self.skill, None), ("of mentor B", self.skill_other, None)],
-            GOAL: [("A", self.goal, "A"), ("B", self.goal_other, "B")],
+            GOAL: [
+                ("A faculty-only", self.goal, "A"),
+                ("A mentor", self.goal_mentor, "A"),
+                ("A shared", self.goal_shared, "A"),
+                ("B faculty-only", self.goal_other, "B"),
+                ("B shared", self.goal_shared_other, "B"),
+            ],
         }
 
     def _create_vals(self, model, world):
@@ -313,13 +351,19 @@ class MentorSecurityCommon(MentorCommon):
                 return False
 
     @staticmethod
-    def _expected(scope, owned, record):
+    def _expected(scope, owned, record, vals=None):
         """The outcome ``scope`` promises on ``record`` (``owned``: the record is the role's)."""
         status = record.status if record is not None and "status" in record._fields else None
+        visibility = record.visibility if record is not None and "visibility" in record._fields else None
+        visibility = visibility or (vals or {}).get("visibility")
         if scope == ALL:
             return OK
         if scope == OWN:
             return OK if owned else "AccessError"
+        if scope == OWN_SHARED:
+            return OK if owned and visibility == "mentee" else "AccessError"
+        if scope == OWN_NOT_INTERNAL:
+            return OK if owned and visibility in ("mentee", "mentor") else "AccessError"
         if scope == OWN_DRAFT:
             return OK if owned and status == "draft" else "AccessError"
         if scope == UNDECIDED:
@@ -339,7 +383,9 @@ class TestAccessMatrix(MentorSecurityCommon):
             self.assertEqual(set(row), set(MODELS), role)
             for scopes in row.values():
                 self.assertEqual(len(scopes), len(OPERATIONS), role)
-                self.assertLessEqual(set(scopes), {ALL, OWN, OWN_DRAFT, UNDECIDED, UNUSED, NONE}, role)
+                self.assertLessEqual(
+                    set(scopes), {ALL, OWN, OWN_DRAFT, UNDECIDED, UNUSED, OWN_SHARED, OWN_NOT_INTERNAL, NONE}, role
+                )
         records = self._world_records()
         mismatches = []
         for role, (user_attr, role_world) in ROLES.items():
@@ -352,11 +398,17 @@ class TestAccessMatrix(MentorSecurityCommon):
                             (f"new {world or ''}".strip(), None, world, self._create_vals(model, world))
                             for world in worlds
                         ]
+                        if model in (FOLLOWUP, GOAL):  # one new record per note visibility level
+                            cases = [
+                                (f"{label} {level}", None, world, dict(vals, visibility=level))
+                                for label, _record, world, vals in cases
+                                for level in ("faculty", "mentor", "mentee")
+                            ]
                     else:
                         cases = [(label, record, world, WRITE_VALS[model]) for label, record, world in records[model]]
                     for label, record, world, vals in cases:
                         owned = world is not None and world == role_world
-                        expected = self._expected(scope, owned, record)
+                        expected = self._expected(scope, owned, record, vals if operation == CREATE else None)
                         # Subtests label the cells; mismatches are gathered and reported together
                         # (pytest has no subtest reporting), so one run shows the whole matrix.
                         with self.subTest(role=role, model=model, operation=operation, record=label):
@@ -367,7 +419,7 @@ class TestAccessMatrix(MentorSecurityCommon):
                                     outcome += f" (but search {'finds' if visible else 'hides'} it)"
                             if outcome != expected:
                                 mismatches.append(
-                                    f"{role:14} {model:24} {operation:6} {label:12} "
+                                    f"{role:14} {model:24} {operation:6} {label:18} "
                                     f"scope {scope!r}: expected {expected}, got {outcome}"
                                 )
         self.assertFalse(mismatches, "access matrix mismatches:\n" + "\n".join(mismatches))
@@ -526,10 +578,24 @@ class TestAccessWorkflow(MentorSecurityCommon):
     def test_portal_search_read_returns_only_own_records(self):
         """Whatever a portal user searches for, nothing of someone else comes back."""
         portal_users = {
-            self.user_mentor: {ALLOCATION: self.allocation, MEETING: self.meeting},
-            self.user_mentor_other: {ALLOCATION: self.allocation_other, MEETING: self.meeting_other},
-            self.user_mentee: {MEETING: self.meeting},
-            self.user_mentee_other: {MEETING: self.meeting_other},
+            self.user_mentor: {
+                ALLOCATION: self.allocation,
+                MEETING: self.meeting,
+                FOLLOWUP: self.followup_mentor | self.followup_shared,
+                GOAL: self.goal_mentor | self.goal_shared,
+            },
+            self.user_mentor_other: {
+                ALLOCATION: self.allocation_other,
+                MEETING: self.meeting_other,
+                FOLLOWUP: self.followup_shared_other,
+                GOAL: self.goal_shared_other,
+            },
+            self.user_mentee: {MEETING: self.meeting, FOLLOWUP: self.followup_shared, GOAL: self.goal_shared},
+            self.user_mentee_other: {
+                MEETING: self.meeting_other,
+                FOLLOWUP: self.followup_shared_other,
+                GOAL: self.goal_shared_other,
+            },
             self.user_student_other: {},
         }
         for user, own in portal_users.items():
@@ -587,11 +653,24 @@ class TestAccessHttp(MentorCommon, HttpCase):
 
     @mute_logger("odoo.http", *RULE_LOGGERS)
     def test_portal_json_rpc(self):
+        self.followup_other.sudo().visibility = "mentee"  # shared, but with another mentee
         self.authenticate("mentee", "menteexx")  # new_test_user: login padded to 8
-        for model in (FOLLOWUP, DETAILS):
-            with self.subTest(model=model), self.assertRaises(JsonRpcException) as refusal:
-                self._call_kw(model, "search_read", [], fields=["id"])
-            self.assertEqual(str(refusal.exception), "odoo.exceptions.AccessError")
+        with self.assertRaises(JsonRpcException) as refusal:
+            self._call_kw(DETAILS, "search_read", [], fields=["id"])
+        self.assertEqual(str(refusal.exception), "odoo.exceptions.AccessError")
+        # follow-ups: only those shared with this mentee (none yet), never the at-risk reason
+        self.assertEqual(self._call_kw(FOLLOWUP, "search_read", [], fields=["id", "note_progress"]), [])
+        self.assertEqual(self._call_kw(GOAL, "search_read", [], fields=["id"]), [])
+        self.followup.sudo().visibility = "mentee"
+        found = self._call_kw(FOLLOWUP, "search_read", [], fields=["id", "note_progress"])
+        self.assertEqual([f["id"] for f in found], self.followup.ids)
+        with self.assertRaises(JsonRpcException) as refusal:
+            self._call_kw(FOLLOWUP, "read", self.followup.ids, fields=["at_risk_reason"])
+        self.assertEqual(str(refusal.exception), "odoo.exceptions.AccessError")
+        with self.assertRaises(JsonRpcException) as refusal:
+            self._call_kw(FOLLOWUP, "write", self.followup.ids, {"note_progress": "Mine now."})
+        self.assertEqual(str(refusal.exception), "odoo.exceptions.AccessError")
+        self.followup.sudo().visibility = "faculty"
         meetings = self._call_kw(MEETING, "search_read", [], fields=["id", "meeting_name"])
         self.assertEqual([m["id"] for m in meetings], self.meeting.ids)
         with self.assertRaises(JsonRpcException) as refusal:
@@ -603,8 +682,10 @@ class TestAccessHttp(MentorCommon, HttpCase):
             MEETING, "search_read", [("id", "in", (self.meeting | self.meeting_other).ids)], fields=["id"]
         )
         self.assertEqual([m["id"] for m in meetings], self.meeting.ids)
+        # faculty-only notes (the default) stay out of the mentor's reach
+        self.assertEqual(self._call_kw(FOLLOWUP, "search_read", [], fields=["id", "feedback"]), [])
         with self.assertRaises(JsonRpcException) as refusal:
-            self._call_kw(FOLLOWUP, "search_read", [], fields=["id", "feedback"])
+            self._call_kw(FOLLOWUP, "read", self.followup.ids, fields=["feedback"])
         self.assertEqual(str(refusal.exception), "odoo.exceptions.AccessError")
         with self.assertRaises(JsonRpcException) as refusal:
             self._call_kw(MEETING, "write", self.meeting_other.ids, {"meeting_link": "https://evil.example.com"})
