@@ -31,6 +31,7 @@
         "views/res_config_settings_views.xml",
         "views/op_student_mentor_menus.xml",
         "views/portal_templates.xml",
+        "views/portal_practice_templates.xml",
     ],
     "demo": [
         "demo/op_student_mentor_demo.xml",
@@ -38,6 +39,7 @@
     "assets": {
         "web.assets_frontend": [
             "op_student_mentor/static/src/js/mentor_portal.js",
+            "op_student_mentor/static/src/js/mentor_practice_portal.js",
         ],
         "web.assets_tests": [
             "op_student_mentor/static/tests/tours/**/*",

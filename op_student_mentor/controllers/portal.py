@@ -163,6 +163,15 @@ class MentorCustomerPortal(CustomerPortal):
         return cls._mentor_to_int(page) or 1
 
     @staticmethod
+    def _mentor_first_by_mentee(records, mentees_field):
+        """{mentee id: the first of ``records`` (in their order) whose ``mentees_field`` holds that mentee}."""
+        first = {}
+        for record in records:
+            for mentee in record[mentees_field]:
+                first.setdefault(mentee.id, record)
+        return first
+
+    @staticmethod
     def _mentor_latest_of_chain(meeting):
         while meeting.rescheduled_to_ids:
             meeting = meeting.rescheduled_to_ids.sorted("id")[-1]
@@ -264,10 +273,7 @@ class MentorCustomerPortal(CustomerPortal):
             return self._mentor_refusal()
         allocations = request.env["op.mentor.allocation"].search([("mentor_id", "=", student.id)]).sudo()
         mentees = allocations.student_ids
-        allocation_by_mentee = {}
-        for allocation in allocations:
-            for mentee in allocation.student_ids:
-                allocation_by_mentee.setdefault(mentee.id, allocation)
+        allocation_by_mentee = self._mentor_first_by_mentee(allocations, "student_ids")
         # One search for every mentee's next meeting, one grouped read for the last follow-ups.
         upcoming = (
             request.env["op.mentor.meeting"]
@@ -282,10 +288,7 @@ class MentorCustomerPortal(CustomerPortal):
             )
             .sudo()
         )
-        next_meeting = {}
-        for meeting in upcoming:
-            for mentee in meeting.meeting_students:
-                next_meeting.setdefault(mentee.id, meeting)
+        next_meeting = self._mentor_first_by_mentee(upcoming, "meeting_students")
         followup_groups = (
             request.env["op.mentor.followup"]
             .sudo()
@@ -343,15 +346,15 @@ class MentorCustomerPortal(CustomerPortal):
             tomorrow = pytz.utc.localize(fields.Datetime.now()).astimezone(
                 pytz.timezone(self._mentor_portal_tz())
             ) + timedelta(days=1)
-            Meeting = request.env["op.mentor.meeting"]
+            preselected = mentees if len(mentees) == 1 else mentees.browse()
             form = {
                 "meeting_name": "",
                 "meeting_link": "",
                 "date": tomorrow.strftime("%Y-%m-%d"),
                 "time": "10:00",
-                "duration": str(Meeting.default_get(["duration"]).get("duration") or 30),
+                "duration": str(self._mentor_default_duration(preselected)),
                 "description": "",
-                "mentee_ids": set(mentees.ids) if len(mentees) == 1 else set(),
+                "mentee_ids": set(preselected.ids),
                 "token": uuid.uuid4().hex,
             }
         values = self._prepare_portal_layout_values()
@@ -362,9 +365,18 @@ class MentorCustomerPortal(CustomerPortal):
                 "form": form,
                 "errors": errors or [],
                 "tz": self._mentor_portal_tz(),
+                # the form's script sets the duration from the mentees ticked, as the backend does
+                "duration_by_mentee": {mentee.id: self._mentor_default_duration(mentee) for mentee in mentees},
+                "duration_self_funded": self._mentor_default_duration(mentees.browse()),
             }
         )
         return values
+
+    @staticmethod
+    def _mentor_default_duration(mentees_sudo):
+        """The session length the backend would give a meeting with these mentees (funding type, settings)."""
+        self_funded, funded = request.env["res.config.settings"]._mentor_session_durations()
+        return funded if mentees_sudo.filtered("mentor_is_funded") else self_funded
 
     def _mentor_meeting_parse_form(self, student, post):
         """Validated values to create a meeting from the posted form, and the errors found."""
@@ -395,7 +407,7 @@ class MentorCustomerPortal(CustomerPortal):
         errors += self._mentor_link_errors(form["meeting_link"])
         date = self._mentor_parse_datetime(form["date"], form["time"], errors)
         duration = self._mentor_to_int(form["duration"])
-        if not duration or duration > 600:
+        if form["duration"] and (not duration or duration > 600):
             duration = None
             errors.append(request.env._("The duration is a number of minutes between 1 and 600."))
         if len(form["description"]) > DESCRIPTION_MAX_LENGTH:
@@ -423,6 +435,8 @@ class MentorCustomerPortal(CustomerPortal):
             "student_id": student.id,
             "meeting_students": [fields.Command.set(sorted(form["mentee_ids"]))],
         }
+        if not form["duration"]:
+            del vals["duration"]  # left empty: the length of the mentees' funding type
         return vals, form, errors
 
     def _mentor_meeting_by_token(self, token):
