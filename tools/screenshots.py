@@ -54,7 +54,11 @@ SHOTS = [
     ("portal-mentor-meetings", "mentor@demo.school", "/my/mentor/meetings", "table", []),
     ("portal-mentor-new-meeting", "mentor@demo.school", "/my/mentor/meetings/new", "form", []),
     ("portal-mentee-meetings", "mentee@demo.school", "/my/mentorship/meetings", "table", []),
+    # {session}: the demo's second session (done, not yet recorded), whose page reviews the discovery's goals
+    ("portal-mentor-session-record", "mentor@demo.school", "/my/mentor/meetings/{session}/session", "form", []),
+    ("portal-mentee-goals", "mentee@demo.school", "/my/mentorship/goals", "table", []),
 ]
+SESSION_MEETING = "Debugging habits: reading a traceback"
 
 
 def free_port():
@@ -178,6 +182,12 @@ def main():
     if not approved:
         sys.exit("error: no approved application: is this the demo database?")
 
+    session = call_kw(
+        sessions["admin"], args.url, "op.mentor.meeting", "search", [[("meeting_name", "=", SESSION_MEETING)]], {"limit": 1}
+    )
+    if not session:
+        sys.exit(f"error: no meeting {SESSION_MEETING!r}: is this the demo database?")
+
     database = (
         sessions["admin"]
         .post(f"{args.url}/web/session/get_session_info", json={"jsonrpc": "2.0", "params": {}}, timeout=30)
@@ -204,7 +214,7 @@ def main():
             }
             for cookie, value in cookies.items():
                 chromium.send("Network.setCookie", name=cookie, value=value, domain=host, path="/")
-            path = path or f"{APPLICATIONS}/{approved[0]['id']}"
+            path = (path or f"{APPLICATIONS}/{approved[0]['id']}").replace("{session}", str(session[0]))
             chromium.send("Page.navigate", url=args.url + path)
             if not chromium.wait_for(selector):
                 sys.exit(f"error: {name}: {selector} did not appear on {path}")
