@@ -351,6 +351,13 @@ class TestMentorPractice(MentorCommon):
             goals["mentor"].with_user(self.user_mentor).write({"visibility": "faculty"})
         by_level["mentor"].with_user(self.user_mentor).write({"visibility": "mentee", "note_progress": "Shared."})
         self.assertEqual(by_level["mentor"].visibility, "mentee")
+        # a mentor's goal cannot sit on faculty-only notes (it would reveal them)
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.env["op.mentor.goal"].with_user(self.user_mentor).create(
+                {"followup_id": by_level["faculty"].id, "name": "Hidden", "visibility": "mentor"}
+            )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            goals["mentor"].with_user(self.user_mentor).write({"followup_id": by_level["faculty"].id})
         # the at-risk reason is the faculty's, whatever the level of the follow-up
         with self.assertRaises(AccessError):
             by_level["mentee"].with_user(self.user_mentee).read(["at_risk_reason"])

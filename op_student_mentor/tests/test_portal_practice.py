@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytz
 
-from odoo import http
+from odoo import Command, http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -119,6 +119,12 @@ class TestMentorPracticePortal(HttpCase, MentorCommon):
         self.assertIn(response.status_code, (302, 303), response.text[:500])
         meeting = self.env["op.mentor.meeting"].search([("meeting_name", "=", "Funded session")])
         self.assertEqual(meeting.duration, 45)
+
+    def test_tour_new_meeting_duration(self):
+        """The form's script: the duration follows the mentees ticked until the mentor types one."""
+        self.allocation.student_ids = [Command.link(self.student_other.id)]
+        self.student_other.write({"mentor_funding_type": "apprenticeship", "training_end_date": date(2027, 6, 30)})
+        self.start_tour("/my/mentor/meetings/new", "op_student_mentor_meeting_duration", login="mentor")
 
     # ------------------------------------------------------------
     # Session record: access

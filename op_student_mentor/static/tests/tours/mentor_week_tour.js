@@ -101,3 +101,46 @@ tours.add("op_student_mentor_mentee_goals", {
         },
     ],
 });
+
+// The New Meeting form: the duration follows the funding type of the mentees ticked, until typed.
+tours.add("op_student_mentor_meeting_duration", {
+    url: "/my/mentor/meetings/new",
+    steps: () => [
+        {
+            content: "No mentee ticked: the self-funded length",
+            trigger: "form.o_mentor_meeting_form input[name='duration']:value(30)",
+        },
+        {
+            content: "Tick the funded mentee",
+            trigger: "form.o_mentor_meeting_form input[name='mentee_ids'][data-duration='45']",
+            run: "click",
+        },
+        {
+            content: "The funded length",
+            trigger: "form.o_mentor_meeting_form input[name='duration']:value(45)",
+        },
+        {
+            content: "Untick them",
+            trigger: "form.o_mentor_meeting_form input[name='mentee_ids'][data-duration='45']",
+            run: "click",
+        },
+        {
+            content: "Back to the self-funded length",
+            trigger: "form.o_mentor_meeting_form input[name='duration']:value(30)",
+        },
+        {
+            content: "The mentor types a length",
+            trigger: "form.o_mentor_meeting_form input[name='duration']",
+            run: "edit 50",
+        },
+        {
+            content: "Tick the funded mentee again",
+            trigger: "form.o_mentor_meeting_form input[name='mentee_ids'][data-duration='45']",
+            run: "click",
+        },
+        {
+            content: "The typed length is kept",
+            trigger: "form.o_mentor_meeting_form input[name='duration']:value(50)",
+        },
+    ],
+});
