@@ -260,6 +260,7 @@ class MentorPracticePortal(MentorCustomerPortal):
     def _mentor_session_parse(self, rows, post):
         """(form values to show again, validated values per mentee, errors) of the posted session record."""
         errors = []
+        has_nul = []
         form, parsed = {}, {}
         today = fields.Date.context_today(request.env.user)
         for row in rows:
@@ -269,7 +270,12 @@ class MentorPracticePortal(MentorCustomerPortal):
             prefix = f"{mentee.id}-"
 
             def get(name, size=DESCRIPTION_MAX_LENGTH, prefix=prefix):
-                return (post.get(prefix + name) or "").strip()[: size + 1]
+                # text only (a file posted under a field's name reads as empty), NUL characters dropped:
+                # PostgreSQL refuses them; the page says so once
+                value = self._mentor_text(post.get(prefix + name))[: size + 1]
+                if "\x00" in value:
+                    has_nul.append(True)
+                return value.replace("\x00", "")
 
             entry = {
                 "visibility": get("visibility", 10),
@@ -316,7 +322,7 @@ class MentorPracticePortal(MentorCustomerPortal):
                     "name": get(f"goal-{index}-name", NAME_MAX_LENGTH),
                     "indicator": get(f"goal-{index}-indicator", NAME_MAX_LENGTH),
                     "deadline": get(f"goal-{index}-deadline", 10),
-                    "shared": bool(post.get(f"{prefix}goal-{index}-shared")),
+                    "shared": bool(self._mentor_text(post.get(f"{prefix}goal-{index}-shared"))),
                 }
                 entry["goals"].append(goal)
                 if not (goal["name"] or goal["indicator"] or goal["deadline"]):
@@ -363,6 +369,8 @@ class MentorPracticePortal(MentorCustomerPortal):
                 "new_goals": new_goals,
                 "at_risk": entry["at_risk"],
             }
+        if has_nul:
+            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
         if not parsed:
             errors.append(
                 request.env._(
@@ -424,11 +432,12 @@ class MentorPracticePortal(MentorCustomerPortal):
             raise request.not_found()
         if meeting_sudo.status != "done":
             return request.redirect(f"/my/mentor/meetings/{meeting_sudo.id}?message=not_done")
+        text = self._mentor_text
         next_form = {
-            "date": (post.get("date") or "").strip()[:10],
-            "time": (post.get("time") or "").strip()[:5],
-            "meeting_link": (post.get("meeting_link") or "").strip()[:2000],
-            "token": (post.get("token") or "").strip(),
+            "date": text(post.get("date"))[:10],
+            "time": text(post.get("time"))[:5],
+            "meeting_link": text(post.get("meeting_link")),
+            "token": text(post.get("token")),
         }
         if len(next_form["token"]) > 64 or not next_form["token"].isalnum():
             next_form["token"] = uuid.uuid4().hex
@@ -439,11 +448,11 @@ class MentorPracticePortal(MentorCustomerPortal):
         if existing:
             next_form["token"] = uuid.uuid4().hex
             errors.append(request.env._("This form was already sent. Check the values and send it again."))
+        if self._mentor_has_nul(next_form["date"], next_form["time"], next_form["meeting_link"]):
+            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
+            next_form.update({key: value.replace("\x00", "") for key, value in next_form.items()})
         new_date = self._mentor_parse_datetime(next_form["date"], next_form["time"], errors)
-        try:
-            request.env["op.mentor.meeting"]._validate_link(next_form["meeting_link"])
-        except ValidationError as error:
-            errors.append(error.args[0])
+        errors += self._mentor_link_errors(next_form["meeting_link"])
         mentees = meeting_sudo.meeting_students & student._mentor_active_mentees().sudo()
         if not mentees:
             errors.append(request.env._("None of these mentees is allocated to you any more."))

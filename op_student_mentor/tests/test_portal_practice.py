@@ -245,6 +245,26 @@ class TestMentorPracticePortal(HttpCase, MentorCommon):
                 self.assertEqual((self.goal_done | self.goal_carry).mapped("state"), ["open", "open"])
                 self.assertEqual(self.Goal.search_count([("followup_id", "=", self.previous.id)]), 2)
 
+    def test_hostile_input(self):
+        """NUL characters and files posted under a field's name: the page says so, never a 500, nothing written."""
+        m = f"{self.student_mentee.id}-"
+        response = self._post(self.session_url, self._session_form(catch_up="Kept\x00note"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("NUL character", response.text)
+        self.assertFalse(self._session_followups())
+        response = self._post(self.next_url, self._next_form(meeting_link="https://meet.example.com/\x00x"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("NUL character", response.text)
+        self._login("mentor")
+        for url, data in ((self.session_url, self._session_form()), (self.next_url, self._next_form())):
+            with self.subTest(url=url):
+                data = dict(data, csrf_token=http.Request.csrf_token(self))
+                field = m + "project_progress" if url == self.session_url else "date"
+                data.pop(field, None)
+                response = self.url_open(url, data=data, files={field: ("x.txt", b"40", "text/plain")})
+                self.assertLess(response.status_code, 500)
+        self.assertEqual(self.env["op.mentor.meeting"].search_count([("student_id", "=", self.student_mentor.id)]), 1)
+
     def test_record_session_flags_at_risk(self):
         response = self._post(self.session_url, self._session_form(at_risk="No progress for three weeks."))
         self.assertIn(response.status_code, (302, 303))
