@@ -317,7 +317,8 @@ class MentorSecurityCommon(MentorCommon):
         if model == FOCUS:
             return {"name": "Exam Preparation"}
         if model == GOAL:
-            return {"followup_id": (self.followup if a else self.followup_other).id, "name": "New goal"}
+            # on notes the mentor may read: a mentor's goal never sits on faculty-only notes
+            return {"followup_id": (self.followup_mentor if a else self.followup_shared_other).id, "name": "New goal"}
         return {"name": "New one", "student_id": self.student_mentee.id}  # achievement, skill
 
     def _attempt(self, user, model, operation, record=None, vals=None):
