@@ -104,6 +104,8 @@ class MentorCustomerPortal(CustomerPortal):
             "missed": request.env._("Meeting marked as missed."),
             "already_missed": request.env._("This meeting is already marked as missed."),
             "not_scheduled": request.env._("Only scheduled meetings can be changed."),
+            "rated": request.env._("Thank you: your rating is saved."),
+            "rating_updated": request.env._("Your rating is updated."),
         }
 
     def _mentor_parse_datetime(self, date_str, time_str, errors):
@@ -144,6 +146,22 @@ class MentorCustomerPortal(CustomerPortal):
             return None
         number = int(value)
         return number if 0 < number <= MAX_INT else None
+
+    def _mentor_pulse(self, count, average):
+        """What a mentor may see of the pulse: the average only from the minimum count of the settings."""
+        minimum = request.env["res.config.settings"]._mentor_setting("pulse_min_ratings")
+        return {"count": count, "average": average if count >= minimum else None, "minimum": minimum}
+
+    def _mentor_pulse_overall(self, student):
+        """The pulse of all the meetings a mentor hosted: one grouped read, as superuser (mentors cannot
+        read ratings), returned as an aggregate only."""
+        groups = (
+            request.env["op.mentor.meeting.rating"]
+            .sudo()
+            ._read_group([("mentor_id", "=", student.id)], [], ["__count", "rating:avg"])
+        )
+        count, average = groups[0] if groups else (0, None)
+        return self._mentor_pulse(count, average)
 
     @staticmethod
     def _mentor_link_errors(link):
@@ -338,6 +356,7 @@ class MentorCustomerPortal(CustomerPortal):
             )
         )
         values["page_name"] = "mentor_meetings"
+        values["pulse"] = self._mentor_pulse_overall(student)
         return request.render("op_student_mentor.portal_my_mentor_meetings", values)
 
     def _mentor_meeting_form_values(self, student, form=None, errors=None):
@@ -506,6 +525,7 @@ class MentorCustomerPortal(CustomerPortal):
                 "reschedule_form": reschedule_form
                 or {"date": (start + timedelta(days=7)).strftime("%Y-%m-%d"), "time": start.strftime("%H:%M")},
                 "close_form": close_form or {},
+                "pulse": self._mentor_pulse(meeting_sudo.pulse_rating_count, meeting_sudo.pulse_rating_avg),
                 "close_reasons": request.env["op.mentor.meeting"]
                 ._fields["close_reason"]
                 ._description_selection(request.env),
@@ -649,13 +669,11 @@ class MentorCustomerPortal(CustomerPortal):
         values["page_name"] = "mentorship_meetings"
         return request.render("op_student_mentor.portal_my_mentorship_meetings", values)
 
-    @http.route("/my/mentorship/meetings/<int:meeting_id>", type="http", auth="user", website=True)
-    def portal_mentorship_meeting(self, meeting_id, **kw):
-        meeting_sudo = self._mentor_meeting_get(meeting_id, "attendee")
-        if not meeting_sudo:
-            if self._mentor_meeting_get(meeting_id, "host"):
-                return request.redirect(f"/my/mentor/meetings/{meeting_id}")
-            raise request.not_found()
+    def _mentorship_meeting_page_values(self, meeting_sudo, message=None, error=None, pulse_form=None):
+        student = self._mentor_portal_student()
+        rating = request.env["op.mentor.meeting.rating"]
+        if meeting_sudo.status == "done":
+            rating = rating.sudo().search([("meeting_id", "=", meeting_sudo.id), ("student_id", "=", student.id)])
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -665,11 +683,66 @@ class MentorCustomerPortal(CustomerPortal):
                 "next_meetings": meeting_sudo.rescheduled_to_ids.filtered(
                     lambda m: m.meeting_students & meeting_sudo.meeting_students
                 ),
+                "pulse_rating": rating,
+                "pulse_form": pulse_form
+                or {"rating": str(rating.rating) if rating else "", "comment": rating.comment or ""},
+                "message": self._mentor_portal_messages().get(message),
+                "error": error,
                 "tz": self._mentor_portal_tz(),
                 "now": fields.Datetime.now(),
             }
         )
-        return request.render("op_student_mentor.portal_mentorship_meeting_page", values)
+        return values
+
+    @http.route("/my/mentorship/meetings/<int:meeting_id>", type="http", auth="user", website=True)
+    def portal_mentorship_meeting(self, meeting_id, message=None, **kw):
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "attendee")
+        if not meeting_sudo:
+            if self._mentor_meeting_get(meeting_id, "host"):
+                return request.redirect(f"/my/mentor/meetings/{meeting_id}")
+            raise request.not_found()
+        return request.render(
+            "op_student_mentor.portal_mentorship_meeting_page",
+            self._mentorship_meeting_page_values(meeting_sudo, message),
+        )
+
+    @http.route(
+        "/my/mentorship/meetings/<int:meeting_id>/rate", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_mentorship_meeting_rate(self, meeting_id, rating=None, comment=None, **kw):
+        """The mentee's pulse of a meeting held: created once, a new post updates it (never a second one)."""
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "attendee")
+        if not meeting_sudo:
+            raise request.not_found()
+        url = f"/my/mentorship/meetings/{meeting_sudo.id}"
+        if meeting_sudo.status != "done":
+            return request.redirect(url)
+        student = self._mentor_portal_student()
+        form = {"rating": (rating or "").strip()[:2], "comment": (comment or "").strip()}
+        value = self._mentor_to_int(form["rating"])
+        Rating = request.env["op.mentor.meeting.rating"]  # as the mentee: the record rules apply
+        try:
+            Rating._validate_values(value, form["comment"])
+            existing = Rating.sudo().search([("meeting_id", "=", meeting_sudo.id), ("student_id", "=", student.id)])
+            with request.env.cr.savepoint():
+                if existing:
+                    existing.sudo(False).write({"rating": value, "comment": form["comment"] or False})
+                else:
+                    Rating.create(
+                        {
+                            "meeting_id": meeting_sudo.id,
+                            "student_id": student.id,
+                            "rating": value,
+                            "comment": form["comment"] or False,
+                        }
+                    )
+        except psycopg2.IntegrityError:
+            # the same form posted twice at the same moment: the unique constraint let one through
+            return request.redirect(f"{url}?message=rating_updated")
+        except (ValidationError, UserError, AccessError) as error:
+            values = self._mentorship_meeting_page_values(meeting_sudo, error=error.args[0], pulse_form=form)
+            return request.render("op_student_mentor.portal_mentorship_meeting_page", values)
+        return request.redirect(f"{url}?message={'rating_updated' if existing else 'rated'}")
 
     @http.route("/my/mentorship/meetings/<int:meeting_id>/ics", type="http", auth="user", website=True)
     def portal_mentorship_meeting_ics(self, meeting_id, **kw):

@@ -6,6 +6,7 @@ from . import (
     op_mentor_followup,
     op_mentor_goal,
     op_mentor_meeting,
+    op_mentor_meeting_rating,
     op_student,
     op_student_achievement,
     op_student_skill,

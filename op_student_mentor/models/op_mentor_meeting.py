@@ -184,6 +184,27 @@ class OpMentorMeeting(models.Model):
     )
     missed_count = fields.Integer("No-shows", compute="_compute_close_counts", store=True, aggregator="sum")
 
+    # Post-meeting pulse: the ratings themselves are not for the mentor (record rules); averages are.
+    pulse_rating_ids = fields.One2many(
+        "op.mentor.meeting.rating",
+        "meeting_id",
+        "Pulse Ratings",
+        groups="op_student_mentor.group_op_mentor_faculty",
+    )
+    pulse_rating_count = fields.Integer(
+        "Pulse Ratings Count", compute="_compute_pulse", store=True, aggregator="sum"
+    )
+    pulse_rating_avg = fields.Float(
+        "Pulse (average)",
+        compute="_compute_pulse",
+        store=True,
+        digits=(3, 2),
+        aggregator="avg",
+        groups="op_student_mentor.group_op_mentor_faculty",
+        help="Average rating of the mentees (1-5). For an average over several meetings, use the Pulse Ratings "
+        "report: this average of averages does not weigh meetings by their number of ratings.",
+    )
+
     _sql_constraints = [
         ("duration_positive", "CHECK(duration > 0 AND duration <= 600)", "A meeting lasts between 1 and 600 minutes."),
         ("portal_submit_token_unique", "UNIQUE(portal_submit_token)", "This form was already submitted."),
@@ -242,6 +263,13 @@ class OpMentorMeeting(models.Model):
             groups.setdefault(faculty_ids, []).append(meeting.id)
         for faculty_ids, meeting_ids in groups.items():
             self.browse(meeting_ids).faculty_ids = [fields.Command.set(faculty_ids)]
+
+    @api.depends("pulse_rating_ids.rating")
+    def _compute_pulse(self):
+        for meeting in self:
+            ratings = meeting.sudo().pulse_rating_ids.mapped("rating")
+            meeting.pulse_rating_count = len(ratings)
+            meeting.pulse_rating_avg = sum(ratings) / len(ratings) if ratings else 0.0
 
     @api.depends("date", "duration")
     def _compute_date_end(self):

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -227,3 +228,95 @@ class TestSessionSettings(MentorCommon):
         for value in ("-3", "abc", "99999"):
             params.set_param("op_student_mentor.inactivity_days", value)
             self.assertEqual(self.env["res.config.settings"]._mentor_setting("inactivity_days"), 21)
+
+
+@tagged("post_install", "-at_install")
+class TestPulse(MentorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Rating = cls.env["op.mentor.meeting.rating"]
+        cls.meeting.action_done()
+        cls.meeting_other.action_done()
+
+    def _rate(self, value, user=None, meeting=None, student=None, comment=False):
+        return self.Rating.with_user(user or self.user_mentee).create(
+            {
+                "meeting_id": (meeting or self.meeting).id,
+                "student_id": (student or self.student_mentee).id,
+                "rating": value,
+                "comment": comment,
+            }
+        )
+
+    def test_mentee_rates_once(self):
+        rating = self._rate(4, comment="Clear explanations")
+        self.assertRecordValues(rating, [{"mentor_id": self.student_mentor.id, "rating": 4}])
+        self.assertEqual((self.meeting.pulse_rating_count, self.meeting.pulse_rating_avg), (1, 4.0))
+        rating.with_user(self.user_mentee).write({"rating": 5})
+        self.assertEqual(self.meeting.pulse_rating_avg, 5.0)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self._rate(3)
+            self.env.flush_all()
+        with self.assertRaisesRegex(UserError, "stays with its meeting"):
+            rating.with_user(self.user_mentee).write({"meeting_id": self.meeting_other.id})
+
+    def test_rating_rules(self):
+        with self.assertRaisesRegex(ValidationError, "between 1 and 5"), self.env.cr.savepoint():
+            self._rate(0)
+        with self.assertRaisesRegex(ValidationError, "between 1 and 5"), self.env.cr.savepoint():
+            self._rate(6)
+        with self.assertRaisesRegex(ValidationError, "too long"), self.env.cr.savepoint():
+            self._rate(3, comment="x" * 2001)
+        scheduled = self._create_meeting(self.student_mentor, self.student_mentee, "Not yet")
+        with self.assertRaisesRegex(ValidationError, "took place"), self.env.cr.savepoint():
+            self._rate(3, meeting=scheduled)
+        self.assertFalse(self.Rating.search([]))
+
+    @mute_logger("odoo.addons.base.models.ir_rule")
+    def test_rating_as_someone_else(self):
+        # another mentee, in the name of the mentee: the record rule; in their own name: not an attendee
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self._rate(1, user=self.user_mentee_other)
+        with self.assertRaisesRegex(ValidationError, "Only the mentees"), self.env.cr.savepoint():
+            self._rate(1, user=self.user_mentee_other, student=self.student_mentee_other)
+        # the mentor cannot rate their own meeting in a mentee's name
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self._rate(5, user=self.user_mentor)
+        self.assertFalse(self.Rating.search([]))
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
+    def test_mentor_sees_no_rating(self):
+        rating = self._rate(2, comment="Too fast")
+        Rating = self.Rating.with_user(self.user_mentor)
+        self.assertFalse(Rating.search([]))
+        self.assertFalse(Rating.search_count([("meeting_id", "=", self.meeting.id)]))
+        with self.assertRaises(AccessError):
+            rating.with_user(self.user_mentor).read(["rating"])
+        self.assertFalse(Rating._read_group([], ["student_id"], ["rating:avg"]))
+        meeting = self.meeting.with_user(self.user_mentor)
+        self.assertEqual(meeting.pulse_rating_count, 1)
+        with self.assertRaises(AccessError):
+            meeting.read(["pulse_rating_avg"])
+        with self.assertRaises(AccessError):
+            meeting.read(["pulse_rating_ids"])
+        # the faculty of the allocation reads them, not the other faculty; nobody but the author changes them
+        self.assertEqual(self.Rating.with_user(self.user_faculty).search([]), rating)
+        self.assertFalse(self.Rating.with_user(self.user_faculty_other).search([]))
+        with self.assertRaises(AccessError):
+            rating.with_user(self.user_faculty).write({"comment": "Changed"})
+        self.assertEqual(self.meeting.with_user(self.user_admin).pulse_rating_avg, 2.0)
+
+    def test_low_rating_flags_mentee_at_risk(self):
+        at_risk = self.env.ref("op_student_mentor.mail_act_mentor_at_risk")
+        self._rate(3)
+        self.assertFalse(self.student_mentee.mentor_at_risk, "3 is not low")
+        self.Rating.search([]).with_user(self.user_mentee).write({"rating": 2})
+        self.assertTrue(self.student_mentee.mentor_at_risk)
+        self.assertIn("Weekly check-in", self.student_mentee.mentor_at_risk_reason)
+        self.assertIn("2/5", self.student_mentee.mentor_at_risk_reason)
+        self.assertTrue(self.student_mentee.activity_ids.filtered(lambda a: a.activity_type_id == at_risk))
+        # 0 in the settings: never a risk signal
+        self.env["ir.config_parameter"].set_param("op_student_mentor.pulse_low_rating", "0")
+        self._rate(1, user=self.user_mentee_other, meeting=self.meeting_other, student=self.student_mentee_other)
+        self.assertFalse(self.student_mentee_other.mentor_at_risk)

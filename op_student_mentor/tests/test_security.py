@@ -43,7 +43,8 @@ FOCUS = "op.mentor.focus"
 ACHIEVEMENT = "op.student.achievement"
 SKILL = "op.student.skill"
 GOAL = "op.mentor.goal"
-MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOAL)
+RATING = "op.mentor.meeting.rating"
+MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOAL, RATING)
 
 # role x model: the scope of each operation (readme/ROLES.md is the same table).
 ACCESS_TABLE = """
@@ -56,6 +57,7 @@ administrator | op.mentor.focus        | all  | all    | all       | all
 administrator | op.student.achievement | all  | all    | all       | all
 administrator | op.student.skill       | all  | all    | all       | all
 administrator | op.mentor.goal         | all  | all    | all       | all
+administrator | op.mentor.meeting.rating | all  | all    | all       | all
 faculty       | op.mentor.details      | own  | own    | own draft | own draft
 faculty       | op.mentor.allocation   | own  | -      | -         | -
 faculty       | op.mentor.meeting      | own  | -      | -         | -
@@ -64,6 +66,7 @@ faculty       | op.mentor.focus        | all  | -      | -         | -
 faculty       | op.student.achievement | all  | all    | all       | -
 faculty       | op.student.skill       | all  | all    | all       | -
 faculty       | op.mentor.goal         | own  | own    | own       | -
+faculty       | op.mentor.meeting.rating | own  | -      | -         | -
 other faculty | op.mentor.details      | own  | own    | own draft | own draft
 other faculty | op.mentor.allocation   | own  | -      | -         | -
 other faculty | op.mentor.meeting      | own  | -      | -         | -
@@ -72,6 +75,7 @@ other faculty | op.mentor.focus        | all  | -      | -         | -
 other faculty | op.student.achievement | all  | all    | all       | -
 other faculty | op.student.skill       | all  | all    | all       | -
 other faculty | op.mentor.goal         | own  | own    | own       | -
+other faculty | op.mentor.meeting.rating | own  | -      | -         | -
 mentor        | op.mentor.details      | -    | -      | -         | -
 mentor        | op.mentor.allocation   | own  | -      | -         | -
 mentor        | op.mentor.meeting      | own  | own    | own       | -
@@ -80,6 +84,7 @@ mentor        | op.mentor.focus        | -    | -      | -         | -
 mentor        | op.student.achievement | -    | -      | -         | -
 mentor        | op.student.skill       | -    | -      | -         | -
 mentor        | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
+mentor        | op.mentor.meeting.rating | -    | -      | -         | -
 other mentor  | op.mentor.details      | -    | -      | -         | -
 other mentor  | op.mentor.allocation   | own  | -      | -         | -
 other mentor  | op.mentor.meeting      | own  | own    | own       | -
@@ -88,6 +93,7 @@ other mentor  | op.mentor.focus        | -    | -      | -         | -
 other mentor  | op.student.achievement | -    | -      | -         | -
 other mentor  | op.student.skill       | -    | -      | -         | -
 other mentor  | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
+other mentor  | op.mentor.meeting.rating | -    | -      | -         | -
 mentee        | op.mentor.details      | -    | -      | -         | -
 mentee        | op.mentor.allocation   | -    | -      | -         | -
 mentee        | op.mentor.meeting      | own  | -      | -         | -
@@ -96,6 +102,7 @@ mentee        | op.mentor.focus        | -    | -      | -         | -
 mentee        | op.student.achievement | -    | -      | -         | -
 mentee        | op.student.skill       | -    | -      | -         | -
 mentee        | op.mentor.goal         | own shared | -    | -         | -
+mentee        | op.mentor.meeting.rating | own  | own    | own       | -
 other student | op.mentor.details      | -    | -      | -         | -
 other student | op.mentor.allocation   | -    | -      | -         | -
 other student | op.mentor.meeting      | -    | -      | -         | -
@@ -104,6 +111,7 @@ other student | op.mentor.focus        | -    | -      | -         | -
 other student | op.student.achievement | -    | -      | -         | -
 other student | op.student.skill       | -    | -      | -         | -
 other student | op.mentor.goal         | -    | -      | -         | -
+other student | op.mentor.meeting.rating | -    | -      | -         | -
 """
 
 
@@ -177,6 +185,7 @@ READ_FIELDS = {
     ACHIEVEMENT: ["name", "student_id", "achievement_type", "date", "description"],
     SKILL: ["name", "student_id", "level", "description"],
     GOAL: ["name", "followup_id", "student_id", "indicator", "deadline", "state", "is_smart", "visibility"],
+    RATING: ["meeting_id", "student_id", "mentor_id", "meeting_date", "rating", "comment"],
 }
 
 WRITE_VALS = {
@@ -188,6 +197,7 @@ WRITE_VALS = {
     ACHIEVEMENT: {"description": "Changed description."},
     SKILL: {"description": "Changed description."},
     GOAL: {"indicator": "Changed indicator."},
+    RATING: {"comment": "Changed comment."},
 }
 
 OK = "allowed"
@@ -245,6 +255,21 @@ class MentorSecurityCommon(MentorCommon):
         cls.goal_mentor = Goal.create({"followup_id": cls.followup_mentor.id, "name": "Course part 1"})
         cls.goal_shared = Goal.create({"followup_id": cls.followup_shared.id, "name": "Deliverable 3"})
         cls.goal_shared_other = Goal.create({"followup_id": cls.followup_shared_other.id, "name": "Palette"})
+        # Pulse ratings: meetings held in both worlds, one rated by its mentee, one left to rate.
+        cls.meetings_held = cls.env["op.mentor.meeting"]
+        for mentor, mentee in ((cls.student_mentor, cls.student_mentee), (cls.student_mentor_other, cls.student_mentee_other)):
+            for name in ("Held", "Held unrated"):
+                cls.meetings_held |= cls._create_meeting(mentor, mentee, f"{name} {mentor.name}", days=1)
+        cls.meetings_held.action_done()
+        cls.meeting_held, cls.meeting_held_unrated, cls.meeting_held_other, cls.meeting_held_other_unrated = (
+            cls.meetings_held
+        )
+        cls.rating = cls.env[RATING].create(
+            {"meeting_id": cls.meeting_held.id, "student_id": cls.student_mentee.id, "rating": 4, "comment": "Useful."}
+        )
+        cls.rating_other = cls.env[RATING].create(
+            {"meeting_id": cls.meeting_held_other.id, "student_id": cls.student_mentee_other.id, "rating": 5}
+        )
 
     # ------------------------------------------------------------
     # Tools
@@ -280,6 +305,7 @@ class MentorSecurityCommon(MentorCommon):
                 ("B faculty-only", self.goal_other, "B"),
                 ("B shared", self.goal_shared_other, "B"),
             ],
+            RATING: [("A", self.rating, "A"), ("B", self.rating_other, "B")],
         }
 
     def _create_vals(self, model, world):
@@ -319,6 +345,12 @@ class MentorSecurityCommon(MentorCommon):
         if model == GOAL:
             # on notes the mentor may read: a mentor's goal never sits on faculty-only notes
             return {"followup_id": (self.followup_mentor if a else self.followup_shared_other).id, "name": "New goal"}
+        if model == RATING:
+            return {
+                "meeting_id": (self.meeting_held_unrated if a else self.meeting_held_other_unrated).id,
+                "student_id": (self.student_mentee if a else self.student_mentee_other).id,
+                "rating": 4,
+            }
         return {"name": "New one", "student_id": self.student_mentee.id}  # achievement, skill
 
     def _attempt(self, user, model, operation, record=None, vals=None):
@@ -394,7 +426,7 @@ class TestAccessMatrix(MentorSecurityCommon):
             for model in MODELS:
                 for operation, scope in zip(OPERATIONS, ACCESS_MATRIX[role][model], strict=True):
                     if operation == CREATE:
-                        worlds = ("A", "B") if model in (DETAILS, ALLOCATION, MEETING, FOLLOWUP, GOAL) else (None,)
+                        worlds = ("A", "B") if model in (DETAILS, ALLOCATION, MEETING, FOLLOWUP, GOAL, RATING) else (None,)
                         cases = [
                             (f"new {world or ''}".strip(), None, world, self._create_vals(model, world))
                             for world in worlds
@@ -578,24 +610,32 @@ class TestAccessWorkflow(MentorSecurityCommon):
 
     def test_portal_search_read_returns_only_own_records(self):
         """Whatever a portal user searches for, nothing of someone else comes back."""
+        held, held_other = self.meeting_held | self.meeting_held_unrated, self.meeting_held_other | self.meeting_held_other_unrated
         portal_users = {
+            # a mentor finds no rating of their meetings: only the averages reach them
             self.user_mentor: {
                 ALLOCATION: self.allocation,
-                MEETING: self.meeting,
+                MEETING: self.meeting | held,
                 FOLLOWUP: self.followup_mentor | self.followup_shared,
                 GOAL: self.goal_mentor | self.goal_shared,
             },
             self.user_mentor_other: {
                 ALLOCATION: self.allocation_other,
-                MEETING: self.meeting_other,
+                MEETING: self.meeting_other | held_other,
                 FOLLOWUP: self.followup_shared_other,
                 GOAL: self.goal_shared_other,
             },
-            self.user_mentee: {MEETING: self.meeting, FOLLOWUP: self.followup_shared, GOAL: self.goal_shared},
+            self.user_mentee: {
+                MEETING: self.meeting | held,
+                FOLLOWUP: self.followup_shared,
+                GOAL: self.goal_shared,
+                RATING: self.rating,
+            },
             self.user_mentee_other: {
-                MEETING: self.meeting_other,
+                MEETING: self.meeting_other | held_other,
                 FOLLOWUP: self.followup_shared_other,
                 GOAL: self.goal_shared_other,
+                RATING: self.rating_other,
             },
             self.user_student_other: {},
         }
