@@ -377,6 +377,12 @@ class OpMentorMeeting(models.Model):
             precompute = self.with_context(
                 mentor_done_pairs=frozenset((host.id, mentee.id) for host, mentee in done if mentee)
             )
+        if not self.env.su and any(
+            vals.get("status", "scheduled") != "scheduled" or any(vals.get(f) for f in self._CLOSE_FIELDS)
+            for vals in vals_list
+        ):
+            # a host creates scheduled meetings; Done / Cancel / Mark missed close them (and count them)
+            raise UserError(self.env._("A new meeting is scheduled: mark it done, cancelled or missed afterwards."))
         for vals in vals_list:
             if "description" in vals and not vals["description"]:
                 del vals["description"]  # an empty agenda gets the guide's structure
@@ -538,7 +544,22 @@ class OpMentorMeeting(models.Model):
             )
         for meeting in self:
             meeting._close("missed", reason, note)
+        if reason == "mentee_no_show":
+            self._flag_repeated_no_shows()
         return True
+
+    def _flag_repeated_no_shows(self):
+        """Two meetings in a row missed by a mentee (their last two closed as done or missed) raise the
+        at-risk alert, as two missed follow-ups do."""
+        Meeting = self.sudo()
+        for student in self.sudo().meeting_students:
+            latest = Meeting.search(
+                [("meeting_students", "in", student.id), ("status", "in", ("done", "missed"))],
+                order="date desc, id desc",
+                limit=2,
+            )
+            if len(latest) == 2 and all(m.status == "missed" and m.close_reason == "mentee_no_show" for m in latest):
+                student._mentor_flag_at_risk(self.env._("Two meetings in a row missed (no-show)."))
 
     def _close(self, status, reason, note, late_cancellation=False, notice=0.0):
         """Write the status and its reason; as superuser once the caller passed _check_status_update."""

@@ -5,6 +5,7 @@ from datetime import datetime
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -117,6 +118,38 @@ class TestMeetingClose(MentorCommon):
         with self.assertRaisesRegex(UserError, "only scheduled meetings"):
             meeting.action_cancel("illness")
 
+    def test_host_creates_scheduled_meetings_only(self):
+        """Through the API a host cannot create a meeting already done, cancelled or missed, nor its reason."""
+        Meeting = self.env["op.mentor.meeting"].with_user(self.user_mentor)
+        vals = {
+            "meeting_name": "Forged",
+            "meeting_link": "https://meet.example.com/forged",
+            "date": self.start,
+            "student_id": self.student_mentor.id,
+            "meeting_students": [Command.set(self.student_mentee.ids)],
+        }
+        for extra in (
+            {"status": "done"},
+            {"status": "missed"},
+            {"close_reason": "illness"},
+            {"late_cancellation": True},
+        ):
+            with self.subTest(extra=extra), self.assertRaisesRegex(UserError, "A new meeting is scheduled"):
+                Meeting.create(dict(vals, **extra))
+        self.assertEqual(Meeting.create(vals).status, "scheduled")
+
+    def test_two_no_shows_in_a_row_flag_at_risk(self):
+        second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", date=self.start)
+        with freeze_time("2031-03-10 15:00:00"):
+            self.meeting_march.with_user(self.user_mentor).action_mark_missed("mentor_no_show")
+            second.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+        self.assertFalse(self.student_mentee.mentor_at_risk, "the mentor's no-show is not the mentee's")
+        third = self._create_meeting(self.student_mentor, self.student_mentee, "Third", date=self.start)
+        with freeze_time("2031-03-10 16:00:00"):
+            third.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+        self.assertTrue(self.student_mentee.mentor_at_risk)
+        self.assertIn("Two meetings in a row missed", self.student_mentee.mentor_at_risk_reason)
+
     @mute_logger("odoo.addons.base.models.ir_rule")
     def test_close_refused_to_others(self):
         for user in (self.user_mentee, self.user_mentor_other, self.user_faculty, self.user_student_other):
@@ -190,6 +223,24 @@ class TestMeetingClose(MentorCommon):
             (mentee.mentee_cancel_count, mentee.mentee_late_cancel_count, mentee.mentee_missed_count), (2, 1, 1)
         )
         self.assertEqual(mentee.mentor_cancel_count, 0)
+
+    def test_counts_query_count_constant(self):
+        """The student form's counts: two grouped reads for any number of students."""
+        self.meeting_other.action_cancel("technical")
+        everyone = self.env["op.student"].search([])
+        self.assertGreater(len(everyone), 4)
+
+        def queries(students):
+            students = students.with_user(self.user_admin)
+            self.env.invalidate_all()
+            students.fetch(["name"])
+            before = self.cr.sql_log_count
+            students.mapped("mentor_cancel_count")
+            students.mapped("mentee_missed_count")
+            return self.cr.sql_log_count - before
+
+        queries(everyone)  # warm the caches (access rules, groups)
+        self.assertEqual(queries(everyone), queries(self.student_mentor))
 
 
 @tagged("post_install", "-at_install")
