@@ -272,7 +272,9 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
     def test_new_meeting_token(self, token):
         """Any token: at most one meeting per token, and another mentor's token reveals nothing."""
         # examples share the test's transaction: a token an earlier example used is not a new form
-        assume(not self.Meeting.search_count([("portal_submit_token", "in", _stored_tokens(token))]))
+        # a token with a NUL character is never stored (PostgreSQL refuses it in a string): not searched either
+        stored = [value for value in _stored_tokens(token) if "\x00" not in value]
+        assume(not self.Meeting.search_count([("portal_submit_token", "in", stored)]))
         form = {**self._valid_form(), "token": token, "mentee_ids": [str(self.student_mentee.id)]}
         before = self._snapshot()
         first = self._send("/my/mentor/meetings/new", data=form)
