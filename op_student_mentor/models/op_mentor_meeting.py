@@ -544,22 +544,7 @@ class OpMentorMeeting(models.Model):
             )
         for meeting in self:
             meeting._close("missed", reason, note)
-        if reason == "mentee_no_show":
-            self._flag_repeated_no_shows()
         return True
-
-    def _flag_repeated_no_shows(self):
-        """Two meetings in a row missed by a mentee (their last two closed as done or missed) raise the
-        at-risk alert, as two missed follow-ups do."""
-        Meeting = self.sudo()
-        for student in self.sudo().meeting_students:
-            latest = Meeting.search(
-                [("meeting_students", "in", student.id), ("status", "in", ("done", "missed"))],
-                order="date desc, id desc",
-                limit=2,
-            )
-            if len(latest) == 2 and all(m.status == "missed" and m.close_reason == "mentee_no_show" for m in latest):
-                student._mentor_flag_at_risk(self.env._("Two meetings in a row missed (no-show)."))
 
     def _close(self, status, reason, note, late_cancellation=False, notice=0.0):
         """Write the status and its reason; as superuser once the caller passed _check_status_update."""
