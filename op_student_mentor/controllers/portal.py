@@ -494,7 +494,7 @@ class MentorCustomerPortal(CustomerPortal):
                 with request.env.cr.savepoint():
                     # As the mentor: the record rules and the model's constraints apply.
                     meeting = request.env["op.mentor.meeting"].create(vals)
-                    meeting.sudo().portal_submit_token = form["token"]
+                    meeting.sudo()._set_portal_submit_token(form["token"])
             except psycopg2.IntegrityError:
                 # the same form sent twice at the same moment: the unique token lets one through
                 meeting_id, host_id = self._mentor_committed_meeting_by_token(form["token"])

@@ -382,7 +382,13 @@ class OpMentorDetails(models.Model):
 
     def _set_status(self, status, **extra):
         # Re-read the status under a row lock so two concurrent decisions cannot both pass.
-        self.env.cr.execute("SELECT id, status FROM op_mentor_details WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+        # A concurrent decision makes this fail with a serialization error, which the server retries
+        # (the retry then sees the decided application): not a bad query worth an ERROR in the log.
+        self.env.cr.execute(
+            "SELECT id, status FROM op_mentor_details WHERE id IN %s FOR UPDATE",
+            [tuple(self.ids)],
+            log_exceptions=False,
+        )
         current = dict(self.env.cr.fetchall())
         self.invalidate_recordset(["status"])
         allowed = self._TRANSITIONS[status]

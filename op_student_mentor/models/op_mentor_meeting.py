@@ -438,6 +438,18 @@ class OpMentorMeeting(models.Model):
             self._mentor_flag_repeated_misses()
         return result
 
+    def _set_portal_submit_token(self, token):
+        """Store the portal form's one-time token. The same form posted twice at once makes the second
+        UPDATE fail on the unique index: the caller handles that race, so it is not logged as a bad query."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE op_mentor_meeting SET portal_submit_token = %s WHERE id = %s",
+            [token, self.id],
+            log_exceptions=False,
+        )
+        self.invalidate_recordset(["portal_submit_token"])
+
     _PRACTICE_FIELDS = ("duration", "session_type", "description")
 
     @api.model
