@@ -424,7 +424,9 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
         meeting_id=st.one_of(path_ids, st.sampled_from(["own", "foreign"])),
         params=st.dictionaries(
             st.sampled_from(["sortby", "filterby", "search", "search_in", "page", "message", "groupby", "x"]),
-            text_values.map(lambda value: value[:3000]),  # URLs longer than that are the proxy's business
+            # at most 500 characters a value: 4 of them stay under 64 kB of URL once %-encoded, the request
+            # line limit of the test server (longer URLs are the proxy's business: 414)
+            text_values.map(lambda value: value[:500]),
             max_size=4,
         ),
         login=st.sampled_from(["mentor", "mentee", "mentor_other", "student_other", None]),
