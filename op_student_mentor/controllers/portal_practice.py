@@ -469,11 +469,13 @@ class MentorPracticePortal(MentorCustomerPortal):
                             "session_type": "regular",
                         }
                     )
-                    meeting.sudo().portal_submit_token = next_form["token"]
+                    meeting.sudo()._set_portal_submit_token(next_form["token"])
             except psycopg2.IntegrityError:
-                existing = self._mentor_meeting_by_token(next_form["token"])
-                if existing.student_id == student:
-                    return request.redirect(f"/my/mentor/meetings/{existing.id}?message=duplicate")
+                # the same form sent twice at once: read the other request's meeting (see portal.py)
+                meeting_id, host_id = self._mentor_committed_meeting_by_token(next_form["token"])
+                if meeting_id and host_id == student.id:
+                    return request.redirect(f"/my/mentor/meetings/{meeting_id}?message=duplicate")
+                next_form["token"] = uuid.uuid4().hex
                 errors.append(request.env._("The meeting could not be saved; check the values and try again."))
             except (ValidationError, UserError, AccessError) as error:
                 errors.append(error.args[0])

@@ -441,3 +441,61 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
             response = self.opener.get(self.base_url() + url, params=params, timeout=30, allow_redirects=False)
         self.assertSafeResponse(response, login, sent=params.values())
         self.assertFalse(self.assertOnlyChanged(before))
+
+    @HOSTILE_SETTINGS
+    @given(
+        route=st.sampled_from(["session", "session", "next", "goals"]),
+        names=st.lists(
+            st.sampled_from(
+                [
+                    "visibility",
+                    "catch_up",
+                    "progress",
+                    "obstacles",
+                    "project_progress",
+                    "on_track",
+                    "at_risk",
+                    "goal-0-name",
+                    "goal-0-indicator",
+                    "goal-0-deadline",
+                    "goal-0-shared",
+                    "date",
+                    "time",
+                    "meeting_link",
+                    "token",
+                ]
+            ),
+            max_size=8,
+        ),
+        values=st.lists(st.one_of(text_values, st.just(FILE)), min_size=8, max_size=8),
+        foreign_prefix=st.booleans(),
+        login=st.sampled_from(["mentor", "mentor", "mentor_other", "mentee"]),
+    )
+    def test_session_record_routes(self, route, names, values, foreign_prefix, login):
+        """The session record, the next-session form and the goals page (mentoring practice) with any
+        values, for the mentee's fields or a foreign mentee's: never a 5xx, never foreign data, and no
+        meeting other than the one the form is about (or the next session it makes) changes."""
+        meeting = self._own_meeting("Hostile session", past=True)
+        meeting.action_done()
+        prefix = (
+            "" if route == "next" else f"{(self.student_mentee_other if foreign_prefix else self.student_mentee).id}-"
+        )
+        form = {
+            prefix + name if name not in ("date", "time", "meeting_link", "token") else name: value
+            for name, value in zip(names, values, strict=False)
+        }
+        before = self._snapshot()
+        with mute_logger("odoo.http"):
+            if route == "goals":
+                response = self._send(
+                    "/my/mentorship/goals", login="mentee" if login == "mentor" else login, method="GET"
+                )
+                login = "mentee" if login == "mentor" else login
+            else:
+                response = self._send(f"/my/mentor/meetings/{meeting.id}/{route}", login=login, data=form)
+        self.assertSafeResponse(response, login, sent=[v for v in form.values() if isinstance(v, str)])
+        created = self.assertOnlyChanged(before, allowed_ids={meeting.id})
+        if login != "mentor" or route != "next":
+            self.assertFalse(created)
+        for new_meeting in created:
+            self.assertValidMeeting(new_meeting)
