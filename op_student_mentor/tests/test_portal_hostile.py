@@ -215,16 +215,17 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
             "token": uuid.uuid4().hex,
         }
 
-    def assertValidMeeting(self, meeting):
+    def assertValidMeeting(self, meeting, mentor=None):
         """A meeting the form created from partly random input is still a valid meeting of the mentor."""
-        self.assertEqual(meeting.student_id, self.student_mentor)
+        mentor = mentor or self.student_mentor
+        self.assertEqual(meeting.student_id, mentor)
         self.assertTrue(meeting.meeting_name and len(meeting.meeting_name) <= 200)
         self.assertNotIn("\x00", meeting.meeting_name + (meeting.description or ""))
         self.assertTrue(meeting.meeting_link.startswith(("http://", "https://")))
         self.assertLessEqual(len(meeting.meeting_link), 2000)
         self.assertGreater(meeting.date, fields.Datetime.now() - timedelta(minutes=5))
         self.assertTrue(meeting.meeting_students)
-        self.assertLessEqual(meeting.meeting_students, self.student_mentor._mentor_active_mentees())
+        self.assertLessEqual(meeting.meeting_students, mentor._mentor_active_mentees())
         self.assertTrue(1 <= meeting.duration <= 600)
 
     # ------------------------------------------------------------
@@ -345,7 +346,7 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
             date = self.next_winter.strftime("%Y-%m-%d")
         meeting = {
             "own": self._create_meeting(self.student_mentor, self.student_mentee, "Hostile reschedule"),
-            "foreign": self.meeting_other,
+            "foreign": self._create_meeting(self.student_mentor_other, self.student_mentee_other, "Other check-in"),
             "done": self._create_meeting(self.student_mentor, self.student_mentee, "Closed", status="done"),
         }[target]
         before = self._snapshot()
@@ -353,15 +354,15 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
         with mute_logger("odoo.http"):
             response = self._send(f"/my/mentor/meetings/{meeting.id}/reschedule", login=login, data=form)
         self.assertSafeResponse(response, login, sent=[v for v in form.values() if isinstance(v, str)])
-        moved = login == "mentor" and target == "own" and response.status_code in (302, 303)
-        if moved and "message=rescheduled" in response.headers["Location"]:
+        owner = {"own": "mentor", "done": "mentor", "foreign": "mentor_other"}[target] == login
+        if owner and response.status_code in (302, 303) and "message=rescheduled" in response.headers["Location"]:
             created = self.assertOnlyChanged(before, allowed_ids={meeting.id})
             self.assertEqual(meeting.status, "reschedule")
             self.assertEqual(created, meeting.rescheduled_to_ids)
-            self.assertValidMeeting(created)
+            self.assertValidMeeting(created, mentor=meeting.student_id)
         else:
             self.assertFalse(self.assertOnlyChanged(before))
-            if login == "mentor" and target == "own":
+            if owner and target != "done":
                 self.assertEqual(response.status_code, 200)
                 self.assertIn("o_mentor_error", response.text)
 
