@@ -11,4 +11,5 @@ from . import (
     op_student_achievement,
     op_student_skill,
     res_config_settings,
+    res_users,
 )

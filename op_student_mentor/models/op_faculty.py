@@ -1,8 +1,29 @@
 from odoo import api, models
 
+# A faculty's record rule on meetings is evaluated with the ids of the user's faculty records
+# (res.users.mentor_faculty_ids) and cached per user: links that change clear that cache.
+_FACULTY_LINKS = {"partner_id", "emp_id", "active"}
+
+
+def _mentor_links_changed(env):
+    env["res.users"].invalidate_model(["mentor_faculty_ids"])
+    env.registry.clear_cache()  # the record rules evaluated with these ids
+
 
 class OpFaculty(models.Model):
     _inherit = "op.faculty"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        _mentor_links_changed(self.env)
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        if _FACULTY_LINKS & set(vals):
+            _mentor_links_changed(self.env)
+        return result
 
     @api.model
     def _get_current_faculty(self):
@@ -29,3 +50,13 @@ class OpFaculty(models.Model):
             )
             .filtered(lambda user: not user.share)
         )
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals:
+            _mentor_links_changed(self.env)
+        return result

@@ -139,6 +139,7 @@ class OpMentorMeeting(models.Model):
         "meeting_id",
         "faculty_id",
         string="Faculty",
+        context={"active_test": False},
         compute="_compute_faculty_ids",
         store=True,
         help="Faculty of the hosting mentor's active allocations: they read the meeting. Stored so that "

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -683,6 +683,15 @@ class TestAccessWorkflow(MentorSecurityCommon):
         new.write({"student_id": self.student_mentor.id, "meeting_students": [Command.set(self.student_mentee.ids)]})
         self.assertEqual(new.faculty_ids, self.faculty)
         self.assertIn(new, Meeting.search([]))
+
+    def test_faculty_rule_follows_a_new_faculty_link(self):
+        """The rule compares the meeting's faculty with the user's faculty records, cached per user:
+        linking a user to a faculty record takes effect at once."""
+        user = new_test_user(self.env, "faculty_new", groups="base.group_user,openeducat_core.group_op_faculty")
+        Meeting = self.env[MEETING].with_user(user)
+        self.assertFalse(Meeting.search([]))
+        self.faculty_other.partner_id = user.partner_id
+        self.assertEqual(Meeting.search([]), self.meeting_other)
 
 
 @tagged("post_install", "-at_install", "security")
