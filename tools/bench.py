@@ -40,16 +40,22 @@ def parse_args():
     p.add_argument("--mentors", type=int, default=500)
     p.add_argument("--meetings", type=int, default=100000)
     p.add_argument("--followups", type=int, default=50000)
+    p.add_argument("--goals", type=int, default=20000, help="SMART goals (op.mentor.goal) on the follow-ups")
     p.add_argument("--small-factor", type=int, default=100, help="small scale = full scale / this (default 100)")
     p.add_argument("--small", action="store_true", help="quick run: full scale divided by 20")
     p.add_argument("--runs", type=int, default=5, help="runs per page (median)")
     p.add_argument("--bulk-runs", type=int, default=3, help="runs per bulk path (median)")
     p.add_argument("--approve", type=int, default=500, help="applications approved in one call")
     p.add_argument("--create", type=int, default=1000, help="meetings created in one call")
-    p.add_argument("--output", help="also write the table (markdown) to this file")
+    p.add_argument(
+        "--output",
+        default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "results.md"),
+        help="write the results (machine, versions, table) to this markdown file (default benchmarks/results.md; "
+        "'-' for none)",
+    )
     args = p.parse_args()
     if args.small:
-        for name in ("students", "mentors", "meetings", "followups", "approve", "create"):
+        for name in ("students", "mentors", "meetings", "followups", "goals", "approve", "create"):
             setattr(args, name, max(getattr(args, name) // 20, 1))
     return args
 
@@ -207,11 +213,12 @@ class Seeder:
             added += size
         self.env.flush_all()
 
-    def bulk_rows(self, meetings, followups):
-        """Meetings and follow-ups by SQL (INSERT … SELECT): 100,000 ORM creates with mail.thread take too long.
+    def bulk_rows(self, meetings, followups, goals):
+        """Meetings, follow-ups and goals by SQL (INSERT … SELECT): 100,000 ORM creates with mail.thread take too long.
 
         Every row is what the ORM would store: host = a mentor, attendee = one of that mentor's mentees,
-        dates spread over two years around today, statuses mixed.
+        the meeting's faculty = those of the host's active allocations (the stored ``faculty_ids``),
+        dates spread over two years around today, statuses mixed; goals on the newest follow-ups.
         """
         cr = self.env.cr
         cr.execute("""
@@ -244,6 +251,13 @@ class Seeder:
             .replace("%(pairs)s", str(int(pairs)))
             .replace("%%", "%")
         )
+        cr.execute("""
+            INSERT INTO op_mentor_meeting_faculty_rel (meeting_id, faculty_id)
+            SELECT DISTINCT m.id, a.faculty_id
+              FROM op_mentor_meeting m
+              JOIN op_mentor_allocation a ON a.mentor_id = m.student_id AND a.active AND a.faculty_id IS NOT NULL
+             WHERE NOT EXISTS (SELECT 1 FROM op_mentor_meeting_faculty_rel r WHERE r.meeting_id = m.id)
+        """)
         cr.execute(
             """
             INSERT INTO op_mentor_followup (name, student_id, allocation_id, mentor_id, faculty_id, meeting_date,
@@ -255,6 +269,20 @@ class Seeder:
               JOIN op_mentor_allocation a ON a.id = p.allocation_id
         """,
             [int(followups), int(pairs)],
+        )
+        cr.execute(
+            """
+            INSERT INTO op_mentor_goal (followup_id, student_id, mentor_id, company_id, name, indicator, deadline,
+                    state, is_smart, create_uid, write_uid, create_date, write_date)
+            SELECT f.id, f.student_id, f.mentor_id, f.company_id, 'Bench skill ' || g, 'Checked at the next session',
+                   f.meeting_date + 7, (ARRAY['open','achieved','partly','not_achieved'])[1 + g %% 4], true,
+                   1, 1, now(), now()
+              FROM generate_series(1, %s) g
+              JOIN (SELECT id, student_id, mentor_id, company_id, meeting_date,
+                           row_number() OVER (ORDER BY id DESC) - 1 AS n
+                      FROM op_mentor_followup) f ON f.n = (g - 1) / 2
+        """,
+            [int(goals)],
         )
         cr.execute("DROP TABLE bench_pairs")
         cr.execute("ANALYZE")
@@ -301,9 +329,9 @@ class Portal:
         self.base = f"http://127.0.0.1:{self.port}"
         for _i in range(240):
             try:
-                requests.get(self.base + "/web/health", timeout=5)
+                requests.get(self.base + "/web/health", timeout=30)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow to answer on a loaded machine
                 time.sleep(0.5)
         self.db = db
 
@@ -366,6 +394,12 @@ def measure_env(registry, uid, func, runs, rollback):
     return median(queries), median(times)
 
 
+def faculty_user_links(registry, uid):
+    with registry.cursor() as cr:
+        user = api.Environment(cr, SUPERUSER_ID, {})["res.users"].browse(uid)
+        return user.partner_id.id, user.mentor_faculty_ids.ids
+
+
 def list_spec(env, model):
     views = env[model].get_views([(False, "list")])
     return {
@@ -407,11 +441,17 @@ def run_measures(registry, db, argv, args, workdir, scale):
     finally:
         portal.stop()
 
-    for model, label in (
+    lists = [
         ("op.mentor.meeting", "meetings"),
         ("op.mentor.followup", "follow-ups"),
         ("op.mentor.details", "applications"),
-    ):
+    ]
+    with registry.cursor() as cr:
+        # the goals list is measured once the backend has one (a list view of its own)
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if env["ir.ui.view"].search_count([("model", "=", "op.mentor.goal"), ("type", "=", "list")]):
+            lists.append(("op.mentor.goal", "goals"))
+    for model, label in lists:
         for role, uid in (("admin", admin_uid), ("faculty", faculty_uid)):
 
             def web_list(env, model=model):
@@ -423,6 +463,37 @@ def run_measures(registry, db, argv, args, workdir, scale):
         env["op.mentor.details"].web_read_group([], ["status"], ["status"])
 
     results["applications by status (admin)"] = measure_env(registry, admin_uid, kanban, args.runs, False)
+
+    # The SQL alone of the faculty's first page of meetings: the record rule's domain of today (the stored
+    # faculty compared with the ids of the user's faculty records), its first version (the stored faculty
+    # through a subquery with an OR, which PostgreSQL misjudged) and the rule it replaced (a join through
+    # every allocation of the faculty's mentors).
+    faculty_partner, faculty_ids = faculty_user_links(registry, faculty_uid)
+    rule_domains = {
+        "rule: stored faculty, ids": [("faculty_ids", "in", faculty_ids)],
+        "stored faculty, subquery with OR": [
+            (
+                "faculty_ids",
+                "any",
+                ["|", ("partner_id", "=", faculty_partner), ("emp_id.user_id", "=", faculty_uid)],
+            )
+        ],
+        "old rule via allocations": [
+            "|",
+            ("student_id.mentor_allocation_ids.faculty_id.partner_id", "=", faculty_partner),
+            ("student_id.mentor_allocation_ids.faculty_id.emp_id.user_id", "=", faculty_uid),
+        ],
+    }
+    for name, domain in rule_domains.items():
+
+        def search_sql(env, domain=domain):
+            Meeting = env["op.mentor.meeting"]
+            Meeting.search(domain, limit=80)
+            Meeting.search_count(domain, limit=10001)
+
+        results[f"SQL: faculty meetings, 80 + count ({name})"] = measure_env(
+            registry, SUPERUSER_ID, search_sql, args.runs, False
+        )
 
     def approve(env):
         apps = env["op.mentor.details"].search([("batch_id", "=", pending_batch.id), ("status", "=", "pending")])
@@ -474,6 +545,7 @@ def main():
         "mentors": max(args.mentors // f, 5),
         "meetings": max(args.meetings // f, 100),
         "followups": max(args.followups // f, 50),
+        "goals": max(args.goals // f, 20),
     }
     seeding = {}
 
@@ -506,7 +578,7 @@ def main():
         pending_batch.code = "BPENDING"
         candidates = seeder.students(args.approve, pending_batch, marks=True)
         seeder.applications(candidates, {}, "pending")
-        seeder.bulk_rows(small["meetings"], small["followups"])
+        seeder.bulk_rows(small["meetings"], small["followups"], small["goals"])
         # tomorrow's meetings for the cron
         env.cr.commit()
     seeding["small"] = time.perf_counter() - t0
@@ -527,7 +599,9 @@ def main():
         orm_time = time.perf_counter() - t1
         cr.commit()
         t1 = time.perf_counter()
-        seeder.bulk_rows(args.meetings - small["meetings"], args.followups - small["followups"])
+        seeder.bulk_rows(
+            args.meetings - small["meetings"], args.followups - small["followups"], args.goals - small["goals"]
+        )
         cr.commit()
         sql_time = time.perf_counter() - t1
     seeding["full"] = time.perf_counter() - t0
@@ -540,14 +614,51 @@ def main():
         cr.execute(
             "SELECT (SELECT count(*) FROM op_student), (SELECT count(*) FROM op_student WHERE is_mentor),"
             " (SELECT count(*) FROM op_mentor_meeting), (SELECT count(*) FROM op_mentor_followup),"
-            " (SELECT count(*) FROM op_mentor_details)"
+            " (SELECT count(*) FROM op_mentor_details), (SELECT count(*) FROM op_mentor_goal), version()"
         )
-        counts = cr.fetchone()
+        *counts, pg_version = cr.fetchone()
+    text = report(args, small, seeding, orm_time, sql_time, counts, pg_version, small_results, full_results)
+    print(text)
+    if args.output and args.output != "-":
+        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+        with open(args.output, "w") as fh:
+            fh.write(text)
+        log(f"results written to {args.output}")
+
+
+def machine():
+    """Cores, RAM, CPU model and load: the figures depend on them."""
+    ram = cpu = "?"
+    try:
+        with open("/proc/meminfo") as fh:
+            kb = int(next(line for line in fh if line.startswith("MemTotal")).split()[1])
+        ram = f"{kb / 1024 / 1024:.0f} GiB"
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "?")
+    except (OSError, StopIteration, ValueError):
+        pass
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores (nproc), {ram} RAM, {cpu}; load average at the end {load}"
+
+
+def report(args, small, seeding, orm_time, sql_time, counts, pg_version, small_results, full_results):
+    students, mentors, meetings, followups, applications, goals = counts
     lines = [
-        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}; {datetime.now():%Y-%m-%d %H:%M}",
-        f"Full scale: {counts[0]} students, {counts[1]} mentors, {counts[2]} meetings, {counts[3]} follow-ups, "
-        f"{counts[4]} applications; small scale: {small}.",
-        f"Seeding: small {seeding['small']:.0f} s, full {seeding['full']:.0f} s (ORM {orm_time:.0f} s, SQL rows {sql_time:.0f} s).",
+        "# Benchmark results",
+        "",
+        "Written by `tools/dev bench` (tools/bench.py); see readme/PERFORMANCE.md for what is measured and how.",
+        "",
+        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- Machine: {machine()}",
+        f"- Software: Odoo {odoo.release.version}, {pg_version.split(',')[0]} (throwaway cluster, fsync off), "
+        f"Python {platform.python_version()}",
+        f"- Command: `tools/dev bench {' '.join(sys.argv[1:])}`".rstrip(),
+        f"- Full scale: {students:,} students, {mentors:,} approved mentors, {meetings:,} meetings, "
+        f"{followups:,} follow-ups, {goals:,} SMART goals, {applications:,} applications",
+        f"- Small scale: {', '.join(f'{v:,} {k}' for k, v in small.items())}",
+        f"- Seeding: small {seeding['small']:.0f} s, growing to full {seeding['full']:.0f} s "
+        f"(ORM creates {orm_time:.0f} s, SQL rows {sql_time:.0f} s)",
+        f"- Runs: median of {args.runs} for pages, {args.bulk_runs} for bulk paths and the cron, after one warm-up",
         "",
         "| path | queries small | queries full | ms small | ms full | time full/small |",
         "|---|---:|---:|---:|---:|---:|",
@@ -558,11 +669,7 @@ def main():
             f"| {label} | {q_small:g} | {q_full:g} | {t_small * 1000:.0f} | {t_full * 1000:.0f} | "
             f"{t_full / t_small if t_small else float('nan'):.2f} |"
         )
-    table = "\n".join(lines)
-    print(table)
-    if args.output:
-        with open(args.output, "w") as fh:
-            fh.write(table + "\n")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
