@@ -691,7 +691,9 @@ class TestAccessWorkflow(MentorSecurityCommon):
         Meeting = self.env[MEETING].with_user(user)
         self.assertFalse(Meeting.search([]))
         self.faculty_other.partner_id = user.partner_id
-        self.assertEqual(Meeting.search([]), self.meeting_other)
+        hosted = self.env[MEETING].search([("student_id", "=", self.student_mentor_other.id)])
+        self.assertIn(self.meeting_other, hosted)
+        self.assertEqual(Meeting.search([]), hosted)
 
 
 @tagged("post_install", "-at_install", "security")
