@@ -33,6 +33,7 @@
         "views/op_student_mentor_menus.xml",
         "views/portal_templates.xml",
         "views/portal_practice_templates.xml",
+        "report/op_mentor_certificate_report.xml",
     ],
     "demo": [
         "demo/op_student_mentor_demo.xml",

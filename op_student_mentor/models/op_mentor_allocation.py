@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+MENTOR_ADMIN = "op_student_mentor.group_op_mentor_admin"
 
 INACTIVITY_ACTIVITY = "op_student_mentor.mail_act_mentor_inactivity"
 
@@ -99,6 +101,15 @@ class OpMentorAllocation(models.Model):
         compute="_compute_last_meeting_date",
         groups="op_student_mentor.group_op_mentor_faculty",
         help="The latest meeting marked done of this mentor with one of these mentees.",
+    )
+    mentor_mentee_count = fields.Integer(related="mentor_id.mentor_mentee_count", string="Mentor's Mentees")
+    mentor_capacity_limit = fields.Integer(related="mentor_id.mentor_capacity_limit", string="Mentor's Limit")
+    capacity_override_reason = fields.Text(
+        "Capacity Override Reason",
+        copy=False,
+        groups=MENTOR_ADMIN,
+        help="Why this allocation may take the mentor above their mentee limit. Administrators only; "
+        "each use is posted in the chatter.",
     )
 
     # ------------------------------------------------------------
@@ -242,6 +253,8 @@ class OpMentorAllocation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("capacity_override_reason") for vals in vals_list):
+            self._check_capacity_override_access()
         new = self.env._("New")
         unnamed = [vals for vals in vals_list if vals.get("name", new) == new]
         if unnamed:
@@ -257,7 +270,22 @@ class OpMentorAllocation(models.Model):
             )
             for vals in unnamed:
                 vals["name"] = sequence._next() if sequence else new
-        return super().create(vals_list)
+        mentors = self.env["op.student"].browse({vals["mentor_id"] for vals in vals_list if vals.get("mentor_id")})
+        loads_before = self._lock_mentors(mentors)
+        allocations = super().create(vals_list)
+        allocations._check_mentor_capacity(loads_before)
+        return allocations
+
+    def write(self, vals):
+        if vals.get("capacity_override_reason"):
+            self._check_capacity_override_access()
+        if not {"mentor_id", "student_ids", "active"} & set(vals):
+            return super().write(vals)
+        mentors = self.mentor_id | self.env["op.student"].browse(vals.get("mentor_id") or [])
+        loads_before = self._lock_mentors(mentors)
+        result = super().write(vals)
+        self._check_mentor_capacity(loads_before)
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_followups(self):
@@ -272,6 +300,90 @@ class OpMentorAllocation(models.Model):
                     allocation=used[0][0].sudo().name,
                 )
             )
+
+    # ------------------------------------------------------------
+    # CAPACITY
+    # ------------------------------------------------------------
+
+    def _lock_mentors(self, mentors):
+        """Serialize the allocations of ``mentors`` and return their loads before the change.
+
+        Two transactions allocating a mentor's last free slot at once must not both succeed.
+        A ``FOR UPDATE`` lock alone does not do it: under PostgreSQL's REPEATABLE READ the second
+        transaction, once it gets the lock, still counts from its older snapshot. So the lock is
+        taken by updating the mentor's row: the second transaction then fails with a serialization
+        error, which Odoo retries on a fresh snapshot, where the mentor is full and the capacity
+        check refuses it. Rows are locked in id order so that bulk allocations cannot deadlock.
+        """
+        if not mentors:
+            return {}
+        ids = tuple(sorted(mentors.ids))
+        self.env.cr.execute("SELECT id FROM op_student WHERE id IN %s ORDER BY id FOR UPDATE", [ids])
+        self.env.cr.execute("UPDATE op_student SET write_date = write_date WHERE id IN %s", [ids])
+        return self._mentor_loads(mentors)
+
+    @api.model
+    def _mentor_loads(self, mentors):
+        """{mentor id: distinct mentees over the mentor's active allocations}, from the database."""
+        if not mentors:
+            return {}
+        self.flush_model(["mentor_id", "student_ids", "active"])
+        self.env.cr.execute(
+            """
+            SELECT a.mentor_id, COUNT(DISTINCT rel.student_id)
+              FROM op_mentor_allocation a
+              JOIN op_mentor_allocation_student_rel rel ON rel.allocation_id = a.id
+             WHERE a.active AND a.mentor_id IN %s
+             GROUP BY a.mentor_id
+            """,
+            [tuple(mentors.ids)],
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _check_mentor_capacity(self, loads_before):
+        """Refuse a change that takes a mentor above their mentee limit, unless an administrator
+        recorded an override reason on the allocation (then the override is posted in its chatter)."""
+        allocations = self.sudo().filtered("active")
+        mentors = allocations.mentor_id
+        if not mentors:
+            return
+        loads = self._mentor_loads(mentors)
+        limits = mentors._mentor_capacity_limits()
+        for allocation in allocations:
+            mentor = allocation.mentor_id
+            load, limit = loads.get(mentor.id, 0), limits[mentor.id]
+            if not limit or load <= limit or load <= loads_before.get(mentor.id, 0):
+                continue  # no limit, within it, or not growing (e.g. a mentee removed from a full mentor)
+            if not allocation.capacity_override_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Mentor capacity reached: %(mentor)s may mentor at most %(limit)s students and would have "
+                        "%(count)s with allocation %(allocation)s. Choose another mentor, or an administrator "
+                        "records a capacity override reason.",
+                        mentor=mentor.name,
+                        limit=limit,
+                        count=load,
+                        allocation=allocation.name,
+                    )
+                )
+            allocation.message_post(
+                body=self.env._(
+                    "Capacity override by %(user)s: %(mentor)s now mentors %(count)s students, above the limit of "
+                    "%(limit)s. Reason: %(reason)s",
+                    user=self.env.user.name,
+                    mentor=mentor.name,
+                    count=load,
+                    limit=limit,
+                    reason=allocation.capacity_override_reason,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _check_capacity_override_access(self):
+        # The field is an administrator's field; this holds on sudo paths (approval) too.
+        if not self.env.user.has_group(MENTOR_ADMIN):
+            raise AccessError(self.env._("Only a mentorship administrator may override a mentor's capacity."))
 
     # ------------------------------------------------------------
     # ACTIONS

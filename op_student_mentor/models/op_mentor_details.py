@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import plaintext2html
 
 
 class OpMentorDetails(models.Model):
@@ -90,6 +91,21 @@ class OpMentorDetails(models.Model):
     allowed_student_ids = fields.Many2many("op.student", compute="_compute_allowed_student_ids")
     can_approve = fields.Boolean(compute="_compute_can_approve")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+    # Eligibility rules of the program (Settings): shown on the form, enforced at approval.
+    eligibility_status = fields.Selection(
+        [("meets", "Meets the eligibility rules"), ("fails", "Does not meet the eligibility rules")],
+        "Eligibility",
+        compute="_compute_eligibility",
+    )
+    eligibility_reasons = fields.Text("Eligibility Details", compute="_compute_eligibility")
+    capacity_override_reason = fields.Text(
+        "Capacity Override Reason",
+        copy=False,
+        groups="op_student_mentor.group_op_mentor_admin",
+        help="Approve although the mentor would exceed their mentee limit, for this reason "
+        "(administrators only; given to the allocation and posted in its chatter).",
+    )
+    mentor_recognized = fields.Boolean(related="student_id.mentor_recognized", string="Mentoring Term Completed")
 
     # ------------------------------------------------------------
     # COMPUTE / ONCHANGE
@@ -129,6 +145,14 @@ class OpMentorDetails(models.Model):
         for application in self:
             application.achivement_ids = application.student_id.achievement_ids
             application.skill_ids = application.student_id.skill_ids
+
+    @api.depends("percentage", "student_id", "gradebook_id")
+    def _compute_eligibility(self):
+        rules = self.env["res.config.settings"]._mentor_program_rules()
+        for application in self:
+            failures, passes = application._eligibility_check(application.percentage, rules)
+            application.eligibility_status = "fails" if failures else "meets"
+            application.eligibility_reasons = "\n".join(failures or passes)
 
     def _compute_allocation_count(self):
         counts = dict(
@@ -310,6 +334,7 @@ class OpMentorDetails(models.Model):
 
     def action_approve(self):
         self._check_status_update("approve")
+        self._check_eligibility()
         self._set_status("approve")
         self._create_allocations()
         self._activity_update()
@@ -407,10 +432,140 @@ class OpMentorDetails(models.Model):
                 "course_id": application.course_id.id,
                 "batch_id": application.batch_id.id,
                 "student_ids": [fields.Command.set(application.student_detail_ids.ids)],
+                "capacity_override_reason": application.sudo().capacity_override_reason or False,
             }
             for application in self
         ]
         return self.env["op.mentor.allocation"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------
+    # ELIGIBILITY
+    # ------------------------------------------------------------
+
+    def _eligibility_check(self, percentage, rules=None):
+        """(failures, passes): the reasons this application's candidate does / does not meet each rule,
+        ``percentage`` being the exam result judged (the application's, or the latest one)."""
+        self.ensure_one()
+        rules = rules or self.env["res.config.settings"]._mentor_program_rules()
+        student = self.student_id.sudo()
+        failures, passes = [], []
+        checks = [
+            (
+                rules["min_percentage"],
+                lambda: percentage,
+                self.env._("Exam result %(value).2f%% is below the minimum of %(minimum).2f%%."),
+                self.env._("Exam result %(value).2f%% reaches the minimum of %(minimum).2f%%."),
+            ),
+            (
+                rules["min_achievements"],
+                lambda: len(student.achievement_ids),
+                self.env._("%(value)s achievements recorded, %(minimum)s required."),
+                self.env._("%(value)s achievements recorded (%(minimum)s required)."),
+            ),
+            (
+                rules["min_skills"],
+                lambda: len(student.skill_ids),
+                self.env._("%(value)s skills recorded, %(minimum)s required."),
+                self.env._("%(value)s skills recorded (%(minimum)s required)."),
+            ),
+        ]
+        for minimum, get_value, fails, meets in checks:
+            if not minimum:
+                continue  # rule switched off
+            value = get_value()
+            if value < minimum:
+                failures.append(fails % {"value": value, "minimum": minimum})
+            else:
+                passes.append(meets % {"value": value, "minimum": minimum})
+        if not failures and not passes:
+            passes.append(self.env._("No eligibility rule is set in the program's settings."))
+        return failures, passes
+
+    def _check_eligibility(self):
+        for application in self:
+            failures, _passes = application._eligibility_check(application.percentage)
+            if failures:
+                raise ValidationError(
+                    self.env._(
+                        "%(student)s does not meet the eligibility rules of the program (application %(name)s):\n"
+                        "%(reasons)s\nReject the application, or change the rules in the settings.",
+                        student=application.student_id.name,
+                        name=application.name,
+                        reasons="\n".join(failures),
+                    )
+                )
+
+    @api.model
+    def _cron_check_mentor_eligibility(self):
+        """Daily: an activity for the administrators on each approved application whose mentor's own
+        latest results fell below the rules (no revocation); closed when the mentor meets them again."""
+        activity_xmlid = "op_student_mentor.mail_act_mentor_eligibility"
+        approved = self.sudo().search([("status", "=", "approve")])
+        rules = self.env["res.config.settings"]._mentor_program_rules()
+        admins = self._mentor_admin_users()
+        activity_type = self.env.ref(activity_xmlid)
+        open_activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", approved.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        flagged = set(open_activities.mapped("res_id"))
+        to_close = self.browse()
+        vals_list = []
+        for application in approved:
+            latest = application._latest_marksheet_line() or application.gradebook_id
+            failures, _passes = application._eligibility_check(latest.sudo().percentage, rules)
+            if not failures:
+                if application.id in flagged:
+                    to_close |= application
+                continue
+            if application.id in flagged:
+                continue  # already flagged: one activity, not one per run
+            note = self.env._(
+                "%(student)s, an approved mentor, no longer meets the eligibility rules:\n%(reasons)s\n"
+                "Review whether they should keep mentoring; nothing was revoked.",
+                student=application.student_id.name,
+                reasons="\n".join(failures),
+            )
+            for admin in admins:
+                vals_list.append(
+                    {
+                        "activity_type_id": activity_type.id,
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": application.id,
+                        "user_id": admin.id,
+                        "automated": True,
+                        "date_deadline": activity_type._get_date_deadline(),
+                        "summary": self.env._(
+                            "Mentor %(student)s below the eligibility rules", student=application.student_id.name
+                        ),
+                        "note": plaintext2html(note),
+                    }
+                )
+        self.env["mail.activity"].sudo().create(vals_list)
+        if to_close:
+            to_close.activity_feedback([activity_xmlid], feedback=self.env._("The mentor meets the rules again."))
+        return True
+
+    @api.model
+    def _mentor_admin_users(self):
+        return (
+            self.env.ref("op_student_mentor.group_op_mentor_admin")
+            .sudo()
+            .users.filtered(
+                lambda u: u.active and not u.share and u._is_internal() and u.id != self.env.ref("base.user_root").id
+            )
+        )
+
+    def action_print_mentoring_certificate(self):
+        self.ensure_one()
+        return self.student_id.action_print_mentoring_certificate()
 
     def _activity_update(self):
         """Approval activity for the administrators while pending; the faculty hears the outcome."""

@@ -193,6 +193,8 @@ class OpMentorFollowup(models.Model):
             # Record rules judge a write on the records before it: the new allocation (or level) must be
             # allowed too: a mentor cannot hand notes over, nor hide them as faculty-only.
             self.check_access("write")
+        if vals.get("status") == "completed":
+            self.sudo().allocation_id.mentor_id._mentor_check_term()  # recognition of a completed term
         return result
 
     # ------------------------------------------------------------

@@ -435,6 +435,7 @@ class OpMentorMeeting(models.Model):
             self.check_access("write")
         if vals.get("status") == "done":
             self._mentor_resolve_inactivity()
+            self.student_id._mentor_check_term()  # recognition of a completed term
         if vals.get("status") in self._mentor_missed_statuses():
             self._mentor_flag_repeated_misses()
         return result

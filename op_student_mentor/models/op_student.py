@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 FUNDED_TYPES = ("apprenticeship", "employee", "social_program")
 
@@ -73,6 +73,18 @@ class OpStudent(models.Model):
     )
     mentor_at_risk = fields.Boolean("At Risk", readonly=True, copy=False, tracking=True, index=True)
     mentor_at_risk_reason = fields.Text("At-risk Reason", readonly=True, copy=False)
+    # Program rules (readme/PROGRAM.md): capacity per mentor, recognition of a completed term.
+    mentor_capacity = fields.Integer(
+        "Mentee Limit",
+        tracking=True,
+        help="Most mentees this mentor may have in active allocations; 0 uses the program default "
+        "(Settings). Only a mentorship administrator changes it.",
+    )
+    mentor_capacity_limit = fields.Integer(
+        "Effective Mentee Limit", compute="_compute_mentor_load", help="0: no limit."
+    )
+    mentor_mentee_count = fields.Integer("Current Mentees", compute="_compute_mentor_load")
+    mentor_recognized = fields.Boolean("Mentoring Term Completed", compute="_compute_mentor_recognized")
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -93,6 +105,24 @@ class OpStudent(models.Model):
     def _compute_mentor_is_funded(self):
         for student in self:
             student.mentor_is_funded = student.mentor_funding_type in FUNDED_TYPES
+
+    @api.depends("mentor_capacity")
+    def _compute_mentor_load(self):
+        loads = self.env["op.mentor.allocation"]._mentor_loads(self.filtered("id"))
+        limits = self._mentor_capacity_limits()
+        for student in self:
+            student.mentor_mentee_count = loads.get(student.id, 0)
+            student.mentor_capacity_limit = limits[student.id]
+
+    def _compute_mentor_recognized(self):
+        recognized = {
+            student.id
+            for (student,) in self.env["op.student.achievement"]
+            .sudo()
+            ._read_group([("student_id", "in", self.ids), ("achievement_type", "=", "mentoring")], ["student_id"])
+        }
+        for student in self:
+            student.mentor_recognized = student.id in recognized
 
     def _compute_mentorship_counts(self):
         # Shown on the student form only: one read_group for applications,
@@ -137,6 +167,14 @@ class OpStudent(models.Model):
                     )
                 )
 
+    @api.constrains("mentor_capacity")
+    def _check_mentor_capacity(self):
+        for student in self:
+            if student.mentor_capacity < 0:
+                raise ValidationError(
+                    self.env._("The mentee limit of %(student)s cannot be negative.", student=student.name)
+                )
+
     @api.constrains("weekly_study_hours")
     def _check_weekly_study_hours(self):
         for student in self:
@@ -146,6 +184,21 @@ class OpStudent(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("mentor_capacity") for vals in vals_list):
+            self._check_mentor_capacity_access()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "mentor_capacity" in vals:
+            self._check_mentor_capacity_access()
+            if set(vals) == {"mentor_capacity"} and not self.env.su:
+                # A mentorship administrator may have only read access to students: the limit is theirs.
+                self.check_access("read")
+                return super(OpStudent, self.sudo()).write(vals)
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_mentorship(self):
@@ -174,9 +227,26 @@ class OpStudent(models.Model):
                 )
             )
 
+    def _check_mentor_capacity_access(self):
+        if not self.env.su and not self.env.user.has_group("op_student_mentor.group_op_mentor_admin"):
+            raise AccessError(self.env._("Only a mentorship administrator may change a mentor's mentee limit."))
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
+
+    def action_print_mentoring_certificate(self):
+        self.check_access("read")
+        missing = self.filtered(lambda s: not s.mentor_recognized)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "%(student)s has not completed a mentoring term yet: %(progress)s.",
+                    student=missing[0].name,
+                    progress=missing[0]._mentor_term_progress(),
+                )
+            )
+        return self.env.ref("op_student_mentor.action_report_mentoring_certificate").report_action(self)
 
     def action_view_mentor_applications(self):
         self.ensure_one()
@@ -227,6 +297,96 @@ class OpStudent(models.Model):
                     note=reason,
                     user_id=user.id,
                 )
+
+    def _mentor_capacity_limits(self):
+        """{student id: mentee limit} (0: no limit): the student's own limit, else the program default."""
+        default = self.env["res.config.settings"]._mentor_program_rules()["capacity"]
+        return {student.id: student.sudo().mentor_capacity or default for student in self}
+
+    def _mentor_term_stats(self):
+        """{student id: (meetings held, follow-ups completed, mentees)} over all the mentor's allocations."""
+        meetings = dict(
+            self.env["op.mentor.meeting"]
+            .sudo()
+            ._read_group([("student_id", "in", self.ids), ("status", "=", "done")], ["student_id"], ["__count"])
+        )
+        allocations = (
+            self.env["op.mentor.allocation"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("mentor_id", "in", self.ids)])
+        )
+        followups = dict(
+            self.env["op.mentor.followup"]
+            .sudo()
+            ._read_group(
+                [("allocation_id", "in", allocations.ids), ("status", "=", "completed")], ["allocation_id"], ["__count"]
+            )
+        )
+        stats = {}
+        for student in self:
+            own = allocations.filtered(lambda a, student=student: a.mentor_id == student)
+            stats[student.id] = (
+                meetings.get(student, 0),
+                sum(followups.get(allocation, 0) for allocation in own),
+                len(own.student_ids),
+            )
+        return stats
+
+    def _mentor_term_progress(self):
+        self.ensure_one()
+        rules = self.env["res.config.settings"]._mentor_program_rules()
+        meetings, followups, _mentees = self._mentor_term_stats()[self.id]
+        return self.env._(
+            "%(meetings)s of %(term_meetings)s meetings held, %(followups)s of %(term_followups)s follow-ups completed",
+            meetings=meetings,
+            term_meetings=rules["term_meetings"],
+            followups=followups,
+            term_followups=rules["term_followups"],
+        )
+
+    def _mentor_check_term(self):
+        """Record the mentoring achievement of each approved mentor who completed a term, once:
+        called when a meeting is marked done and when a follow-up is completed."""
+        mentors = self.sudo().filtered("is_mentor")
+        if not mentors:
+            return self.env["op.student.achievement"]
+        rules = self.env["res.config.settings"]._mentor_program_rules()
+        Achievement = self.env["op.student.achievement"].sudo()
+        done = Achievement.search([("student_id", "in", mentors.ids), ("achievement_type", "=", "mentoring")])
+        todo = mentors - done.student_id
+        stats = todo._mentor_term_stats()
+        vals_list = []
+        for mentor in todo:
+            meetings, followups, mentees = stats[mentor.id]
+            if meetings < rules["term_meetings"] or followups < rules["term_followups"]:
+                continue
+            vals_list.append(
+                {
+                    "name": self.env._("Peer mentoring term completed"),
+                    "student_id": mentor.id,
+                    "achievement_type": "mentoring",
+                    "date": fields.Date.context_today(self),
+                    "description": self.env._(
+                        "Mentored %(mentees)s students: %(meetings)s meetings held and %(followups)s follow-ups "
+                        "completed.",
+                        mentees=mentees,
+                        meetings=meetings,
+                        followups=followups,
+                    ),
+                }
+            )
+        achievements = Achievement.create(vals_list)
+        for achievement in achievements:
+            achievement.student_id.message_post(
+                body=self.env._(
+                    "%(student)s completed a mentoring term; the certificate of mentoring can be printed.",
+                    student=achievement.student_id.name,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return achievements
 
     def _mentor_active_mentees(self):
         """Mentees of this mentor's active allocations."""

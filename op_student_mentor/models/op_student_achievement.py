@@ -14,6 +14,7 @@ class OpStudentAchievement(models.Model):
             ("competition", "Competition"),
             ("sport", "Sport"),
             ("community", "Community Service"),
+            ("mentoring", "Peer Mentoring"),
             ("other", "Other"),
         ],
         string="Type",
@@ -22,3 +23,13 @@ class OpStudentAchievement(models.Model):
     )
     date = fields.Date(default=fields.Date.context_today)
     description = fields.Text()
+
+    def init(self):
+        # A completed mentoring term is recognised once per student, even if two transactions
+        # complete it at the same moment (the second one fails and is retried, then finds it).
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS op_student_achievement_mentoring_once
+                ON op_student_achievement (student_id) WHERE achievement_type = 'mentoring'
+            """
+        )

@@ -3,6 +3,19 @@ from odoo.exceptions import ValidationError
 
 DEFAULT_DURATION_SELF_FUNDED = 30
 DEFAULT_DURATION_FUNDED = 45
+# Program rules (issue 11): capacity, eligibility thresholds, the term that earns recognition.
+DEFAULT_MENTOR_CAPACITY = 5
+DEFAULT_TERM_MEETINGS = 6
+DEFAULT_TERM_FOLLOWUPS = 3
+# (config parameter, type, default, maximum): 0 switches a threshold off.
+PROGRAM_PARAMS = {
+    "capacity": ("op_student_mentor.mentor_capacity", int, DEFAULT_MENTOR_CAPACITY, 1000),
+    "min_percentage": ("op_student_mentor.eligibility_min_percentage", float, 0.0, 100.0),
+    "min_achievements": ("op_student_mentor.eligibility_min_achievements", int, 0, 1000),
+    "min_skills": ("op_student_mentor.eligibility_min_skills", int, 0, 1000),
+    "term_meetings": ("op_student_mentor.term_meetings", int, DEFAULT_TERM_MEETINGS, 1000),
+    "term_followups": ("op_student_mentor.term_followups", int, DEFAULT_TERM_FOLLOWUPS, 1000),
+}
 
 # Sessions settings (issue 11 part B): key, default, lowest and highest accepted value.
 SESSION_SETTINGS = {
@@ -99,6 +112,8 @@ class ResConfigSettings(models.TransientModel):
         for name, (key, _default, _low, _high) in SESSION_SETTINGS.items():
             if not self[f"mentor_{name}"]:
                 params.set_param(key, "0")
+        for key, fname in self._PROGRAM_FIELDS.items():  # program rules: stored by hand (see below)
+            params.set_param(PROGRAM_PARAMS[key][0], repr(self[fname]))
         return result
 
     @api.model
@@ -110,6 +125,91 @@ class ResConfigSettings(models.TransientModel):
         except ValueError:
             return default
         return value if low <= value <= high else default
+
+    mentor_capacity = fields.Integer(
+        "Mentees per Mentor",
+        default=DEFAULT_MENTOR_CAPACITY,
+        help="Most mentees a mentor may have in active allocations (0: no limit). "
+        "A mentor's own limit on their student profile takes precedence.",
+    )
+    mentor_min_percentage = fields.Float(
+        "Minimum Exam Percentage",
+        digits=(5, 2),
+        help="A candidate's marksheet percentage must reach it to be approved (0: no minimum).",
+    )
+    mentor_min_achievements = fields.Integer(
+        "Minimum Achievements",
+        help="Achievements a candidate must have recorded (0: none required).",
+    )
+    mentor_min_skills = fields.Integer(
+        "Minimum Skills",
+        help="Skills a candidate must have recorded (0: none required).",
+    )
+    mentor_term_meetings = fields.Integer(
+        "Meetings Held per Term",
+        default=DEFAULT_TERM_MEETINGS,
+        help="Meetings a mentor must have held (marked done) to complete a term.",
+    )
+    mentor_term_followups = fields.Integer(
+        "Follow-ups Completed per Term",
+        default=DEFAULT_TERM_FOLLOWUPS,
+        help="Follow-ups completed on the mentor's allocations to complete a term (0: none required).",
+    )
+
+    @api.constrains(
+        "mentor_capacity",
+        "mentor_min_percentage",
+        "mentor_min_achievements",
+        "mentor_min_skills",
+        "mentor_term_meetings",
+        "mentor_term_followups",
+    )
+    def _check_mentor_program_rules(self):
+        for settings in self:
+            for key, fname in self._PROGRAM_FIELDS.items():
+                value, maximum = settings[fname], PROGRAM_PARAMS[key][3]
+                label = self._fields[fname]._description_string(self.env)
+                if value < 0:
+                    raise ValidationError(self.env._("%(setting)s cannot be negative.", setting=label))
+                if value > maximum:
+                    raise ValidationError(
+                        self.env._("%(setting)s is at most %(maximum)s.", setting=label, maximum=maximum)
+                    )
+            if settings.mentor_term_meetings < 1:
+                raise ValidationError(self.env._("A mentoring term needs at least one meeting held."))
+
+    # The program rules are stored by hand: ``config_parameter`` drops a 0 (it would turn
+    # "no limit" back into the default), and each one is stored only once validated.
+    _PROGRAM_FIELDS = {
+        "capacity": "mentor_capacity",
+        "min_percentage": "mentor_min_percentage",
+        "min_achievements": "mentor_min_achievements",
+        "min_skills": "mentor_min_skills",
+        "term_meetings": "mentor_term_meetings",
+        "term_followups": "mentor_term_followups",
+    }
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        rules = self._mentor_program_rules()
+        values.update({fname: rules[key] for key, fname in self._PROGRAM_FIELDS.items()})
+        return values
+
+    @api.model
+    def _mentor_program_rules(self):
+        """The program's rules (see PROGRAM_PARAMS) as read from the configuration; a stored value that is
+        out of range (written outside the settings form) falls back to its default."""
+        params = self.env["ir.config_parameter"].sudo()
+        rules = {}
+        for key, (param, kind, default, maximum) in PROGRAM_PARAMS.items():
+            try:
+                value = kind(float(params.get_param(param, default)))
+            except (TypeError, ValueError):
+                value = default
+            rules[key] = value if 0 <= value <= maximum else default
+        rules["term_meetings"] = rules["term_meetings"] or DEFAULT_TERM_MEETINGS
+        return rules
 
     @api.model
     def _mentor_session_durations(self):

@@ -1,0 +1,1 @@
+from . import op_mentor_certificate_report
