@@ -44,7 +44,8 @@ ACHIEVEMENT = "op.student.achievement"
 SKILL = "op.student.skill"
 GOAL = "op.mentor.goal"
 RATING = "op.mentor.meeting.rating"
-MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOAL, RATING)
+REPORT = "op.mentor.report"
+MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOAL, RATING, REPORT)
 
 # role x model: the scope of each operation (readme/ROLES.md is the same table).
 ACCESS_TABLE = """
@@ -58,6 +59,7 @@ administrator | op.student.achievement | all  | all    | all       | all
 administrator | op.student.skill       | all  | all    | all       | all
 administrator | op.mentor.goal         | all  | all    | all       | all
 administrator | op.mentor.meeting.rating | all  | all    | all       | all
+administrator | op.mentor.report       | all  | -      | -         | -
 faculty       | op.mentor.details      | own  | own    | own draft | own draft
 faculty       | op.mentor.allocation   | own  | -      | -         | -
 faculty       | op.mentor.meeting      | own  | -      | -         | -
@@ -67,6 +69,7 @@ faculty       | op.student.achievement | all  | all    | all       | -
 faculty       | op.student.skill       | all  | all    | all       | -
 faculty       | op.mentor.goal         | own  | own    | own       | -
 faculty       | op.mentor.meeting.rating | own  | -      | -         | -
+faculty       | op.mentor.report       | own  | -      | -         | -
 other faculty | op.mentor.details      | own  | own    | own draft | own draft
 other faculty | op.mentor.allocation   | own  | -      | -         | -
 other faculty | op.mentor.meeting      | own  | -      | -         | -
@@ -76,6 +79,7 @@ other faculty | op.student.achievement | all  | all    | all       | -
 other faculty | op.student.skill       | all  | all    | all       | -
 other faculty | op.mentor.goal         | own  | own    | own       | -
 other faculty | op.mentor.meeting.rating | own  | -      | -         | -
+other faculty | op.mentor.report       | own  | -      | -         | -
 mentor        | op.mentor.details      | -    | -      | -         | -
 mentor        | op.mentor.allocation   | own  | -      | -         | -
 mentor        | op.mentor.meeting      | own  | own    | own       | -
@@ -85,6 +89,7 @@ mentor        | op.student.achievement | -    | -      | -         | -
 mentor        | op.student.skill       | -    | -      | -         | -
 mentor        | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
 mentor        | op.mentor.meeting.rating | -    | -      | -         | -
+mentor        | op.mentor.report       | -    | -      | -         | -
 other mentor  | op.mentor.details      | -    | -      | -         | -
 other mentor  | op.mentor.allocation   | own  | -      | -         | -
 other mentor  | op.mentor.meeting      | own  | own    | own       | -
@@ -94,6 +99,7 @@ other mentor  | op.student.achievement | -    | -      | -         | -
 other mentor  | op.student.skill       | -    | -      | -         | -
 other mentor  | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
 other mentor  | op.mentor.meeting.rating | -    | -      | -         | -
+other mentor  | op.mentor.report       | -    | -      | -         | -
 mentee        | op.mentor.details      | -    | -      | -         | -
 mentee        | op.mentor.allocation   | -    | -      | -         | -
 mentee        | op.mentor.meeting      | own  | -      | -         | -
@@ -103,6 +109,7 @@ mentee        | op.student.achievement | -    | -      | -         | -
 mentee        | op.student.skill       | -    | -      | -         | -
 mentee        | op.mentor.goal         | own shared | -    | -         | -
 mentee        | op.mentor.meeting.rating | own  | own    | own       | -
+mentee        | op.mentor.report       | -    | -      | -         | -
 other student | op.mentor.details      | -    | -      | -         | -
 other student | op.mentor.allocation   | -    | -      | -         | -
 other student | op.mentor.meeting      | -    | -      | -         | -
@@ -112,6 +119,7 @@ other student | op.student.achievement | -    | -      | -         | -
 other student | op.student.skill       | -    | -      | -         | -
 other student | op.mentor.goal         | -    | -      | -         | -
 other student | op.mentor.meeting.rating | -    | -      | -         | -
+other student | op.mentor.report       | -    | -      | -         | -
 """
 
 
@@ -186,6 +194,7 @@ READ_FIELDS = {
     SKILL: ["name", "student_id", "level", "description"],
     GOAL: ["name", "followup_id", "student_id", "indicator", "deadline", "state", "is_smart", "visibility"],
     RATING: ["meeting_id", "student_id", "mentor_id", "meeting_date", "rating", "comment"],
+    REPORT: ["kind", "name", "date", "faculty_id", "course_id", "batch_id", "mentor_id", "mentee_id", "nbr_meetings"],
 }
 
 WRITE_VALS = {
@@ -198,6 +207,7 @@ WRITE_VALS = {
     SKILL: {"description": "Changed description."},
     GOAL: {"indicator": "Changed indicator."},
     RATING: {"comment": "Changed comment."},
+    REPORT: {"name": "Changed."},
 }
 
 OK = "allowed"
@@ -306,7 +316,12 @@ class MentorSecurityCommon(MentorCommon):
                 ("B shared", self.goal_shared_other, "B"),
             ],
             RATING: [("A", self.rating, "A"), ("B", self.rating_other, "B")],
+            REPORT: [("A", self._report_row(self.followup), "A"), ("B", self._report_row(self.followup_other), "B")],
         }
+
+    def _report_row(self, followup):
+        """The Mentorship Overview row of a follow-up (a SQL view: no record to create)."""
+        return self.env[REPORT].search([("kind", "=", "followup"), ("res_id", "=", followup.id)])
 
     def _create_vals(self, model, world):
         """Values of a new record of ``model`` in ``world`` (None: models nobody owns)."""
@@ -351,6 +366,8 @@ class MentorSecurityCommon(MentorCommon):
                 "student_id": (self.student_mentee if a else self.student_mentee_other).id,
                 "rating": 4,
             }
+        if model == REPORT:
+            return {"name": "New row"}
         return {"name": "New one", "student_id": self.student_mentee.id}  # achievement, skill
 
     def _attempt(self, user, model, operation, record=None, vals=None):
