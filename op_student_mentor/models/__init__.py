@@ -1,4 +1,5 @@
 from . import (
+    ir_actions_report,
     op_faculty,
     op_mentor_allocation,
     op_mentor_details,

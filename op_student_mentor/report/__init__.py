@@ -1,1 +1,1 @@
-from . import op_mentor_certificate_report
+from . import op_mentor_certificate_report, op_mentor_report, report_mentee_summary, report_mentor_activity
