@@ -757,3 +757,34 @@ class MentorCustomerPortal(CustomerPortal):
                 ("Content-Disposition", content_disposition(f"meeting-{meeting_sudo.id}.ics")),
             ],
         )
+
+    # ------------------------------------------------------------
+    # CALENDAR FEEDS (.ics of every meeting)
+    # ------------------------------------------------------------
+
+    def _mentor_ics_response(self, meetings, filename):
+        content = meetings._ics_calendar("PUBLISH")
+        return request.make_response(
+            content.encode(),
+            headers=[
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
+        )
+
+    @http.route("/my/mentor/meetings/calendar.ics", type="http", auth="user", website=True)
+    def portal_mentor_meetings_ics(self, **kw):
+        """Every meeting the mentor hosts, for their calendar application."""
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return self._mentor_refusal()
+        meetings = request.env["op.mentor.meeting"].search([("student_id", "=", student.id)], order="date, id")
+        return self._mentor_ics_response(meetings.sudo(), "mentor-meetings.ics")
+
+    @http.route("/my/mentorship/meetings/calendar.ics", type="http", auth="user", website=True)
+    def portal_mentorship_meetings_ics(self, **kw):
+        """Every meeting the student attends as a mentee."""
+        student = self._mentor_portal_student()
+        domain = [("meeting_students", "in", student.ids)] if student else [(0, "=", 1)]
+        meetings = request.env["op.mentor.meeting"].search(domain, order="date, id")
+        return self._mentor_ics_response(meetings.sudo(), "my-mentorship-meetings.ics")

@@ -770,14 +770,31 @@ class OpMentorMeeting(models.Model):
 
     def _ics_content(self, method="REQUEST"):
         self.ensure_one()
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "odoo")
-        stamp = fields.Datetime.now().strftime("%Y%m%dT%H%M%SZ")
-        mentor = self.student_id.sudo()
+        return self._ics_calendar(method)
+
+    def _ics_calendar(self, method="PUBLISH"):
+        """An iCalendar file (RFC 5545) with one event per meeting; cancelled meetings are marked so."""
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             "PRODID:-//op_student_mentor//Mentor Meeting//EN",
             f"METHOD:{method}",
+        ]
+        if len(self) != 1:
+            lines.append(f"X-WR-CALNAME:{_ics_escape(self.env._('Mentor meetings'))}")
+        for meeting in self:
+            lines += meeting._ics_event_lines(
+                cancelled=method == "CANCEL" or meeting.status in ("cancel", "reschedule")
+            )
+        lines.append("END:VCALENDAR")
+        return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+
+    def _ics_event_lines(self, cancelled=False):
+        self.ensure_one()
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "odoo")
+        stamp = fields.Datetime.now().strftime("%Y%m%dT%H%M%SZ")
+        mentor = self.student_id.sudo()
+        return [
             "BEGIN:VEVENT",
             f"UID:op-mentor-meeting-{self.id}@{uuid}",
             f"DTSTAMP:{stamp}",
@@ -788,11 +805,18 @@ class OpMentorMeeting(models.Model):
             f"LOCATION:{_ics_escape(self.meeting_link)}",
             f"URL:{self.meeting_link}",
             f"ORGANIZER;CN={_ics_escape(mentor.name)}:mailto:{mentor.email or 'noreply@localhost'}",
-            "STATUS:" + ("CANCELLED" if method == "CANCEL" else "CONFIRMED"),
+            "STATUS:" + ("CANCELLED" if cancelled else "CONFIRMED"),
             "END:VEVENT",
-            "END:VCALENDAR",
         ]
-        return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+
+    def action_export_ics(self):
+        """Download the selected meetings as one .ics file (Action menu of the meeting list and form)."""
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/op_student_mentor/meetings.ics?ids=" + ",".join(str(i) for i in self.ids),
+            "target": "download",
+        }
 
     def _ics_attachment(self, method="REQUEST"):
         self.ensure_one()
