@@ -17,6 +17,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/op_mentor_export_data.xml",
         "wizard/op_mentor_reject_wizard_views.xml",
         "wizard/op_mentor_meeting_reschedule_wizard_views.xml",
         "wizard/op_mentor_meeting_close_wizard_views.xml",
@@ -33,6 +34,10 @@
         "views/op_student_mentor_menus.xml",
         "views/portal_templates.xml",
         "views/portal_practice_templates.xml",
+        "views/portal_calendar_templates.xml",
+        "report/op_mentor_report_views.xml",
+        "report/op_mentor_report_templates.xml",
+        "report/op_mentor_report_actions.xml",
         "report/op_mentor_certificate_report.xml",
     ],
     "demo": [

@@ -4,7 +4,7 @@ Logs in through ``/web/login`` with requests, hands the session cookie to
 Chromium through the DevTools protocol (websocket-client, already in the venv),
 opens each page, waits until the view has rendered and saves a PNG.
 
-    python tools/screenshots.py [--url http://localhost:8069] [--out docs/screenshots]
+    python tools/screenshots.py [--url http://localhost:8069] [--out docs/screenshots] [--only name,name]
 """
 
 import argparse
@@ -28,6 +28,8 @@ import websocket
 ROOT = Path(__file__).resolve().parent.parent
 APPLICATIONS = "/odoo/action-op_student_mentor.op_mentor_details_action"
 MEETINGS = "/odoo/action-op_student_mentor.op_mentor_meeting_action"
+OVERVIEW = "/odoo/action-op_student_mentor.op_mentor_report_action"
+REPORT_MEETINGS = "/odoo/action-op_student_mentor.op_mentor_report_action_meetings"
 
 # name, login, path (None: the approved application's form), CSS selector that proves the view
 # rendered, JS steps run one after the other once it is there (e.g. clicks).
@@ -49,6 +51,15 @@ SHOTS = [
             CLICK_TEXT.format(selector=".o_calendar_header button, .o_cp_bottom_left button", text="Week"),
             CLICK_TEXT.format(selector=".dropdown-item, .o-dropdown-item", text="Month"),
         ],
+    ),
+    ("backend-mentorship-overview", "admin", REPORT_MEETINGS, ".o_graph_renderer canvas", []),
+    ("backend-mentorship-overview-pivot", "admin", OVERVIEW + "?view_type=pivot", ".o_pivot table", []),
+    (
+        "report-mentor-activity",
+        "admin",
+        "/report/html/op_student_mentor.report_mentor_activity/{allocation}",
+        ".o_mentor_report",
+        [],
     ),
     ("portal-home-mentor", "mentor@demo.school", "/my", ".o_portal_docs", []),
     ("portal-mentor-meetings", "mentor@demo.school", "/my/mentor/meetings", "table", []),
@@ -169,6 +180,7 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--only", default="", help="comma-separated screenshot names (default: all)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -181,6 +193,7 @@ def main():
     )
     if not approved:
         sys.exit("error: no approved application: is this the demo database?")
+    allocation = call_kw(sessions["admin"], args.url, "op.mentor.allocation", "search", [[]], {"limit": 1})
 
     session = call_kw(
         sessions["admin"], args.url, "op.mentor.meeting", "search", [[("meeting_name", "=", SESSION_MEETING)]], {"limit": 1}
@@ -205,7 +218,10 @@ def main():
         )
         chromium.send("Network.enable")
         host = urlsplit(args.url).hostname
+        only = set(filter(None, args.only.split(",")))
         for name, login, path, selector, steps in SHOTS:
+            if only and name not in only:
+                continue
             chromium.send("Network.clearBrowserCookies")
             cookies = {
                 "session_id": sessions[login].cookies["session_id"],
@@ -214,7 +230,11 @@ def main():
             }
             for cookie, value in cookies.items():
                 chromium.send("Network.setCookie", name=cookie, value=value, domain=host, path="/")
-            path = (path or f"{APPLICATIONS}/{approved[0]['id']}").replace("{session}", str(session[0]))
+            path = (
+                (path or f"{APPLICATIONS}/{approved[0]['id']}")
+                .replace("{session}", str(session[0]))
+                .replace("{allocation}", str(allocation[0]))
+            )
             chromium.send("Page.navigate", url=args.url + path)
             if not chromium.wait_for(selector):
                 sys.exit(f"error: {name}: {selector} did not appear on {path}")
