@@ -7,7 +7,13 @@ APPLICATION_STATUS = [
     ("approve", "Approved"),
     ("reject", "Rejected"),
 ]
-MEETING_STATUS = [("scheduled", "Scheduled"), ("reschedule", "Rescheduled"), ("done", "Done"), ("cancel", "Cancelled")]
+MEETING_STATUS = [
+    ("scheduled", "Scheduled"),
+    ("reschedule", "Rescheduled"),
+    ("done", "Done"),
+    ("missed", "Missed"),
+    ("cancel", "Cancelled"),
+]
 FOLLOWUP_STATUS = [("draft", "Draft"), ("scheduled", "Scheduled"), ("completed", "Completed"), ("missed", "Missed")]
 
 
@@ -91,7 +97,9 @@ class OpMentorReport(models.Model):
     nbr_meetings_done = fields.Integer("Meetings Held", readonly=True)
     nbr_meetings_cancelled = fields.Integer("Meetings Cancelled", readonly=True)
     nbr_meetings_missed = fields.Integer(
-        "Meetings Missed", readonly=True, help="Still scheduled after their end: neither held nor cancelled."
+        "Meetings Missed",
+        readonly=True,
+        help="Marked missed (no-show), or still scheduled after their end: neither held nor cancelled.",
     )
     nbr_followups = fields.Integer("Follow-ups", readonly=True)
     nbr_followups_completed = fields.Integer("Follow-ups Completed", readonly=True)
@@ -184,7 +192,8 @@ class OpMentorReport(models.Model):
                 nbr_meetings_done=SQL("m.status = 'done'"),
                 nbr_meetings_cancelled=SQL("m.status = 'cancel'"),
                 nbr_meetings_missed=SQL(
-                    "m.status = 'scheduled' AND COALESCE(m.date_end, m.date) < (now() AT TIME ZONE 'UTC')"
+                    "m.status = 'missed' OR "
+                    "(m.status = 'scheduled' AND COALESCE(m.date_end, m.date) < (now() AT TIME ZONE 'UTC'))"
                 ),
             ),
         )

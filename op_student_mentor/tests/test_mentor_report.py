@@ -44,7 +44,7 @@ class TestMentorReport(MentorCommon):
         cls.meeting_done = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Held", days=4)
         cls.meeting_done.action_done()
         cls.meeting_cancelled = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Called off", days=5)
-        cls.meeting_cancelled.action_cancel()
+        cls.meeting_cancelled.action_cancel("illness")
         cls.meeting_missed = (
             cls.env["op.mentor.meeting"]
             .with_context(mentor_meeting_allow_past=True, mentor_meeting_no_notify=True)
