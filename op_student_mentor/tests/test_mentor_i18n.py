@@ -1,0 +1,107 @@
+"""French and Spanish: the portal pages, the e-mails to mentees and the PDF reports in the user's language."""
+
+from pathlib import Path
+
+import polib
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import MentorCommon
+
+I18N = Path(__file__).resolve().parent.parent / "i18n"
+
+
+@tagged("post_install", "-at_install", "mentor_i18n")
+class TestMentorTranslations(HttpCase, MentorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        french = cls.env["res.lang"]._activate_lang("fr_FR")
+        spanish = cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms(["op_student_mentor"], ["fr_FR", "es_ES"], overwrite=True)
+        # OpenEduCat brings the website: its pages are served in the website's languages
+        cls.env["website"].search([]).language_ids |= french | spanish
+
+    def _page(self, url, login):
+        self.authenticate(login, login)
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return response.text
+
+    def test_portal_pages_in_french_and_spanish(self):
+        self.user_mentor.lang = "fr_FR"
+        html = self._page("/fr/my/mentor/meetings", "mentor")
+        for text in ("Rencontres de mentorat", "Nouvelle rencontre", "Ajouter au calendrier", "Planifiée"):
+            self.assertIn(text, html)
+        self.assertNotIn("Add to calendar", html)
+        html = self._page(f"/fr/my/mentor/meetings/{self.meeting.id}", "mentor")
+        self.assertIn("Marquer comme tenue", html)
+        self.user_mentee.lang = "es_ES"
+        html = self._page("/es/my/mentorship/meetings", "mentee")
+        for text in ("Mi mentoría", "Añadir al calendario", "Programada"):
+            self.assertIn(text, html)
+        # a student who is not a mentor is refused in their language
+        self.user_student_other.lang = "es_ES"
+        self.authenticate("student_other", "student_other")
+        response = self.url_open("/es/my/mentor/meetings")
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("Solo los mentores aprobados pueden gestionar las reuniones de mentoría", response.text)
+
+    def _mails(self, meeting):
+        return self.env["mail.mail"].sudo().search([("model", "=", meeting._name), ("res_id", "=", meeting.id)])
+
+    def test_notifications_in_the_mentee_language(self):
+        self.user_mentee.partner_id.lang = "fr_FR"
+        self.user_mentee_other.partner_id.lang = "es_ES"
+        meeting = self.env["op.mentor.meeting"].create(
+            {
+                "meeting_name": "Bilan",
+                "meeting_link": "https://meet.example.com/bilan",
+                "date": self.meeting.date,
+                "student_id": self.student_mentor.id,
+                "meeting_students": [Command.set(self.student_mentee.ids)],
+            }
+        )
+        mail = self._mails(meeting)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.subject, "Nouvelle rencontre de mentorat : Bilan")
+        self.assertIn("a planifié une rencontre de mentorat avec vous", mail.body_html)
+        self.assertIn("Rejoindre la rencontre", mail.body_html)
+        self.assertNotIn("scheduled a mentoring meeting", mail.body_html)
+        # Babel writes the date in French too
+        self.assertRegex(mail.body_html, r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)")
+
+        self.meeting_other._notify_mentees("reminder")
+        mail = self._mails(self.meeting_other)
+        self.assertEqual(mail.subject, "Mañana: Other check-in")
+        self.assertIn("Un recordatorio: mañana se reúne con su mentor", mail.body_html)
+        self.assertIn("Unirse a la reunión", mail.body_html)
+
+    def test_reports_in_french(self):
+        Report = self.env["ir.actions.report"].with_context(lang="fr_FR")
+        html = Report._render_qweb_html("op_student_mentor.action_report_mentor_activity", self.allocation.ids)[0]
+        html = html.decode()
+        for text in ("Activité du mentor", "Rencontres tenues", "Suivis manqués", "Mentorés"):
+            self.assertIn(text, html)
+        html = Report._render_qweb_html("op_student_mentor.action_report_mentee_summary", self.student_mentee.ids)[0]
+        self.assertIn("Bilan du mentorat", html.decode())
+
+    def test_translation_files_follow_the_template(self):
+        """fr.po and es.po have the template's strings (tools/dev pot keeps them in step) and translate
+        every string of the portal pages and the e-mails to mentees."""
+        pot = polib.pofile(str(I18N / "op_student_mentor.pot"))
+        for lang in ("fr", "es"):
+            po = polib.pofile(str(I18N / f"{lang}.po"))
+            self.assertEqual({e.msgid for e in po}, {e.msgid for e in pot}, f"{lang}.po: run tools/dev pot")
+            untranslated = [
+                e.msgid
+                for e in po
+                if not e.msgstr
+                and any(
+                    marker in occurrence
+                    for occurrence, _line in e.occurrences
+                    for marker in (".portal_", "controllers/portal.py", "mail.template")
+                )
+            ]
+            self.assertFalse(untranslated, f"{lang}.po: translate these portal / e-mail strings: {untranslated}")
