@@ -137,16 +137,3 @@ class TestMentorPdfReports(MentorCommon, HttpCase):
             self.assertIn(self.env.ref(ACTIVITY).id, [b["id"] for b in bindings.get("report", [])])
         bindings = self.env["ir.actions.actions"].with_user(self.user_mentor).get_bindings("op.student")
         self.assertNotIn(self.env.ref(SUMMARY).id, [b["id"] for b in bindings.get("report", [])])
-
-    def test_report_download_route(self):
-        """The PDF as the web client downloads it (/report/pdf/...), as the faculty."""
-        self.authenticate("faculty", "faculty")
-        # test mode falls back to HTML unless the context forces a real rendering
-        response = self.url_open(
-            f"/report/pdf/op_student_mentor.report_mentor_activity/{self.allocation.id}"
-            '?context={"force_report_rendering": true}',
-            timeout=120,
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.headers["Content-Type"], "application/pdf")
-        self.assertTrue(response.content.startswith(b"%PDF-"))
