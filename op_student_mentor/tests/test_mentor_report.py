@@ -180,3 +180,37 @@ class TestMentorReport(MentorCommon):
         row = self.Report.search([("kind", "=", "followup"), ("res_id", "=", self.followup_missed.id)])
         action = row.with_user(self.user_faculty).action_open_record()
         self.assertEqual((action["res_model"], action["res_id"]), ("op.mentor.followup", self.followup_missed.id))
+
+    def test_query_count_constant(self):
+        """The dashboard's grouped read and list read in the same number of queries as rows grow."""
+        Report = self.Report.with_user(self.user_faculty)
+        spec = {
+            "name": {},
+            "kind": {},
+            "mentor_id": {"fields": {"display_name": {}}},
+            "faculty_id": {"fields": {"display_name": {}}},
+            "batch_id": {"fields": {"display_name": {}}},
+        }
+
+        def queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            Report.web_read_group(
+                [], ["__count", "nbr_meetings:sum", "nbr_mentees:sum"], ["date:month", "kind"], lazy=False
+            )
+            Report.web_search_read([], spec, limit=80)
+            return self.cr.sql_log_count - before
+
+        queries()  # warm the caches
+        small = queries()
+        for i in range(10):
+            self._create_meeting(self.student_mentor, self.student_mentee_2, f"Extra {i}", days=10 + i)
+            self.env["op.mentor.followup"].create(
+                {
+                    "student_id": self.student_mentee_2.id,
+                    "allocation_id": self.allocation.id,
+                    "meeting_date": date.today(),
+                }
+            )
+        self.assertEqual(queries(), small)
