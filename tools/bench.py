@@ -84,6 +84,8 @@ class Seeder:
 
     def base(self):
         env = self.env
+        # A school of this size runs about ten mentees per mentor: lift the default capacity (5) of issue 11.
+        env["ir.config_parameter"].sudo().set_param("op_student_mentor.mentor_capacity", "0")
         self.subject = env["op.subject"].create({"name": "Algorithms", "code": "BALG"})
         self.course = env["op.course"].create(
             {"name": "Bench Course", "code": "BENCH", "subject_ids": [Command.set(self.subject.ids)]}
@@ -261,10 +263,10 @@ class Seeder:
         cr.execute(
             """
             INSERT INTO op_mentor_followup (name, student_id, allocation_id, mentor_id, faculty_id, meeting_date,
-                    status, company_id, create_uid, write_uid, create_date, write_date)
+                    status, visibility, company_id, create_uid, write_uid, create_date, write_date)
             SELECT 'BFUP' || g, p.student_id, p.allocation_id, p.mentor_id, a.faculty_id,
                    current_date + ((g %% 730) - 365), (ARRAY['draft','scheduled','completed','missed'])[1 + g %% 4],
-                   1, 1, 1, now(), now()
+                   (ARRAY['mentee','mentor','faculty'])[1 + g %% 3], 1, 1, 1, now(), now()
               FROM generate_series(1, %s) g JOIN bench_pairs p ON p.n = g %% %s
               JOIN op_mentor_allocation a ON a.id = p.allocation_id
         """,
@@ -273,12 +275,12 @@ class Seeder:
         cr.execute(
             """
             INSERT INTO op_mentor_goal (followup_id, student_id, mentor_id, company_id, name, indicator, deadline,
-                    state, is_smart, create_uid, write_uid, create_date, write_date)
+                    state, is_smart, visibility, create_uid, write_uid, create_date, write_date)
             SELECT f.id, f.student_id, f.mentor_id, f.company_id, 'Bench skill ' || g, 'Checked at the next session',
-                   f.meeting_date + 7, (ARRAY['open','achieved','partly','not_achieved'])[1 + g %% 4], true,
+                   f.meeting_date + 7, (ARRAY['open','achieved','partly','not_achieved'])[1 + g %% 4], true, f.visibility,
                    1, 1, now(), now()
               FROM generate_series(1, %s) g
-              JOIN (SELECT id, student_id, mentor_id, company_id, meeting_date,
+              JOIN (SELECT id, student_id, mentor_id, company_id, meeting_date, visibility,
                            row_number() OVER (ORDER BY id DESC) - 1 AS n
                       FROM op_mentor_followup) f ON f.n = (g - 1) / 2
         """,
