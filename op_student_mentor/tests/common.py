@@ -1,8 +1,11 @@
 from datetime import date, datetime, timedelta
 
-from odoo import Command
+from odoo import Command, http
 from odoo.addons.mail.tests.common import MailCase
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+# What a portal user who is not an approved mentor reads on a mentor route.
+PORTAL_REFUSAL = "Only approved mentors can manage mentor meetings"
 
 
 class MentorBuilders:
@@ -231,3 +234,29 @@ class MentorCommon(MentorBuilders, MailCase, TransactionCase):
                 "meeting_date": date.today(),
             }
         )
+
+
+class MentorPortalCommon(HttpCase, MentorCommon):
+    """The school of MentorCommon over HTTP: requests as a fixture user (password = login), POSTs with CSRF."""
+
+    def _login(self, login):
+        self.authenticate(login, login) if login else self.authenticate(None, None)
+
+    def _get(self, url, login=None):
+        self._login(login)
+        response = self.url_open(url, allow_redirects=False)
+        self.env.invalidate_all()
+        return response
+
+    def _post(self, url, data, login="mentor", csrf=True, allow_redirects=False):
+        self._login(login)
+        data = dict(data)
+        if csrf:
+            data["csrf_token"] = http.Request.csrf_token(self)
+        response = self.url_open(url, data=data, allow_redirects=allow_redirects)
+        self.env.invalidate_all()
+        return response
+
+    def assertRefused(self, response):
+        self.assertEqual(response.status_code, 403, response.url)
+        self.assertIn(PORTAL_REFUSAL, response.text)

@@ -3,16 +3,14 @@ from datetime import date, timedelta
 import pytz
 
 from odoo import Command, http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import MentorCommon
-
-REFUSAL = "Only approved mentors can manage mentor meetings"
+from .common import MentorPortalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestMentorPracticePortal(HttpCase, MentorCommon):
+class TestMentorPracticePortal(MentorPortalCommon):
     """The mentoring practice on the portal: session record, next session, the mentee's goals."""
 
     @classmethod
@@ -38,24 +36,6 @@ class TestMentorPracticePortal(HttpCase, MentorCommon):
     # ------------------------------------------------------------
     # Tools
     # ------------------------------------------------------------
-
-    def _login(self, login):
-        self.authenticate(login, login) if login else self.authenticate(None, None)
-
-    def _get(self, url, login=None):
-        self._login(login)
-        response = self.url_open(url, allow_redirects=False)
-        self.env.invalidate_all()
-        return response
-
-    def _post(self, url, data, login="mentor", csrf=True):
-        self._login(login)
-        data = dict(data)
-        if csrf:
-            data["csrf_token"] = http.Request.csrf_token(self)
-        response = self.url_open(url, data=data, allow_redirects=False)
-        self.env.invalidate_all()
-        return response
 
     def _session_form(self, **overrides):
         m = f"{self.student_mentee.id}-"
@@ -84,10 +64,6 @@ class TestMentorPracticePortal(HttpCase, MentorCommon):
 
     def _session_followups(self):
         return self.Followup.search([("meeting_id", "=", self.meeting.id)])
-
-    def assertRefused(self, response):
-        self.assertEqual(response.status_code, 403, response.url)
-        self.assertIn(REFUSAL, response.text)
 
     def assertNotFound(self, response):
         self.assertEqual(response.status_code, 404, response.url)

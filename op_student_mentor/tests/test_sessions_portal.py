@@ -2,41 +2,18 @@
 
 from datetime import datetime, timedelta
 
-from odoo import fields, http
-from odoo.tests import HttpCase, tagged
+from odoo import fields
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import MentorCommon
-from .test_portal import REFUSAL
+from .common import MentorPortalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSessionsPortal(HttpCase, MentorCommon):
+class TestSessionsPortal(MentorPortalCommon):
     # ------------------------------------------------------------
-    # Tools (as in test_portal)
+    # Tools
     # ------------------------------------------------------------
-
-    def _login(self, login):
-        self.authenticate(login, login) if login else self.authenticate(None, None)
-
-    def _get(self, url, login=None):
-        self._login(login)
-        response = self.url_open(url, allow_redirects=False)
-        self.env.invalidate_all()
-        return response
-
-    def _post(self, url, data, login="mentor", csrf=True, allow_redirects=False):
-        self._login(login)
-        data = dict(data)
-        if csrf:
-            data["csrf_token"] = http.Request.csrf_token(self)
-        response = self.url_open(url, data=data, allow_redirects=allow_redirects)
-        self.env.invalidate_all()
-        return response
-
-    def assertRefused(self, response):
-        self.assertEqual(response.status_code, 403, response.url)
-        self.assertIn(REFUSAL, response.text)
 
     def assertNotFound(self, response):
         self.assertEqual(response.status_code, 404, response.url)
