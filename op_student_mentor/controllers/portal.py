@@ -473,6 +473,30 @@ class MentorCustomerPortal(CustomerPortal):
             cr.execute("SELECT id, student_id FROM op_mentor_meeting WHERE portal_submit_token = %s", [token])
             return cr.fetchone() or (None, None)
 
+    def _mentor_create_meeting_once(self, student, vals, form, errors):
+        """Create a meeting as the mentor, once per form token (new meeting and next session forms).
+
+        Returns the redirect to the new meeting, or to the one the same form already committed; otherwise
+        None, with ``errors`` completed and ``form["token"]`` renewed so the form is shown again.
+        """
+        try:
+            with request.env.cr.savepoint():
+                # As the mentor: the record rules and the model's constraints apply.
+                meeting = request.env["op.mentor.meeting"].create(vals)
+                meeting.sudo()._set_portal_submit_token(form["token"])
+        except psycopg2.IntegrityError:
+            # the same form sent twice at the same moment: the unique token lets one through
+            meeting_id, host_id = self._mentor_committed_meeting_by_token(form["token"])
+            if meeting_id and host_id == student.id:
+                return request.redirect(f"/my/mentor/meetings/{meeting_id}?message=duplicate")
+            form["token"] = uuid.uuid4().hex
+            errors.append(request.env._("The meeting could not be saved; check the values and try again."))
+        except (ValidationError, UserError, AccessError) as error:
+            errors.append(error.args[0])
+        else:
+            return request.redirect(f"/my/mentor/meetings/{meeting.id}?message=created")
+        return None
+
     @http.route("/my/mentor/meetings/new", type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_mentor_meeting_new(self, **post):
         student = self._mentor_portal_student()
@@ -490,22 +514,9 @@ class MentorCustomerPortal(CustomerPortal):
             form["token"] = uuid.uuid4().hex
             errors.append(request.env._("This form was already sent. Check the values and send it again."))
         if not errors:
-            try:
-                with request.env.cr.savepoint():
-                    # As the mentor: the record rules and the model's constraints apply.
-                    meeting = request.env["op.mentor.meeting"].create(vals)
-                    meeting.sudo()._set_portal_submit_token(form["token"])
-            except psycopg2.IntegrityError:
-                # the same form sent twice at the same moment: the unique token lets one through
-                meeting_id, host_id = self._mentor_committed_meeting_by_token(form["token"])
-                if meeting_id and host_id == student.id:
-                    return request.redirect(f"/my/mentor/meetings/{meeting_id}?message=duplicate")
-                form["token"] = uuid.uuid4().hex
-                errors.append(request.env._("The meeting could not be saved; check the values and try again."))
-            except (ValidationError, UserError, AccessError) as error:
-                errors.append(error.args[0])
-            else:
-                return request.redirect(f"/my/mentor/meetings/{meeting.id}?message=created")
+            response = self._mentor_create_meeting_once(student, vals, form, errors)
+            if response:
+                return response
         return request.render(
             "op_student_mentor.portal_mentor_meeting_form", self._mentor_meeting_form_values(student, form, errors)
         )

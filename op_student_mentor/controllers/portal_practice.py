@@ -457,29 +457,17 @@ class MentorPracticePortal(MentorCustomerPortal):
         if not mentees:
             errors.append(request.env._("None of these mentees is allocated to you any more."))
         if not errors:
-            try:
-                with request.env.cr.savepoint():
-                    meeting = request.env["op.mentor.meeting"].create(
-                        {
-                            "meeting_name": meeting_sudo.meeting_name,
-                            "meeting_link": next_form["meeting_link"],
-                            "date": new_date,
-                            "student_id": student.id,
-                            "meeting_students": [fields.Command.set(mentees.ids)],
-                            "session_type": "regular",
-                        }
-                    )
-                    meeting.sudo()._set_portal_submit_token(next_form["token"])
-            except psycopg2.IntegrityError:
-                # the same form sent twice at once: read the other request's meeting (see portal.py)
-                meeting_id, host_id = self._mentor_committed_meeting_by_token(next_form["token"])
-                if meeting_id and host_id == student.id:
-                    return request.redirect(f"/my/mentor/meetings/{meeting_id}?message=duplicate")
-                next_form["token"] = uuid.uuid4().hex
-                errors.append(request.env._("The meeting could not be saved; check the values and try again."))
-            except (ValidationError, UserError, AccessError) as error:
-                errors.append(error.args[0])
-            else:
-                return request.redirect(f"/my/mentor/meetings/{meeting.id}?message=created")
+            vals = {
+                "meeting_name": meeting_sudo.meeting_name,
+                "meeting_link": next_form["meeting_link"],
+                "date": new_date,
+                "student_id": student.id,
+                "meeting_students": [fields.Command.set(mentees.ids)],
+                "session_type": "regular",
+            }
+            # as the mentor, once per form token (see portal.py)
+            response = self._mentor_create_meeting_once(student, vals, next_form, errors)
+            if response:
+                return response
         values = self._mentor_session_page_values(meeting_sudo, student, next_form=next_form, next_errors=errors)
         return request.render("op_student_mentor.portal_mentor_session_page", values)
