@@ -1,4 +1,5 @@
-"""PDF reports rendered for real by wkhtmltopdf: Mentorship Summary (mentee) and Mentor Activity (allocation)."""
+"""PDF reports rendered for real by wkhtmltopdf: Mentorship Summary (mentee), Mentor Activity (allocation) and
+the Certificate of Mentoring (mentor), all on the shared report_mentor_layout."""
 
 import io
 from datetime import date
@@ -10,6 +11,7 @@ from .common import MentorCommon
 
 SUMMARY = "op_student_mentor.action_report_mentee_summary"
 ACTIVITY = "op_student_mentor.action_report_mentor_activity"
+CERTIFICATE = "op_student_mentor.action_report_mentoring_certificate"
 
 
 @tagged("post_install", "-at_install", "mentor_report")
@@ -127,6 +129,33 @@ class TestMentorPdfReports(MentorCommon, HttpCase):
         self.assertNotIn(self.followup.name, html_other)
         self.assertNotIn("Unit tests of the parser", html_other)
         self.assertNotIn("Discovery with Eli", html_other)
+
+    def test_certificate_of_mentoring(self):
+        """On the shared layout (the company's header and footer) without its "Printed on" heading: the
+        certificate's own title, the mentor, the figures of the term, the faculty and the award date."""
+        self.env["res.config.settings"].create({"mentor_term_meetings": 1, "mentor_term_followups": 1}).execute()
+        self.student_mentor._mentor_check_term()
+        achievement = self.student_mentor.achievement_ids.filtered(lambda a: a.achievement_type == "mentoring")
+        self.assertEqual(len(achievement), 1)
+        html = self._html(CERTIFICATE, self.student_mentor, user=self.user_faculty)
+        for text in (
+            'class="page o_mentor_report"',  # report_mentor_layout
+            "o_mentor_certificate",
+            "Certificate of Mentoring",
+            "This certifies that",
+            "Maya Mentor",
+            self.env.company.name,
+            "1</span> mentoring meetings held",
+            "1</span> follow-ups completed",
+            "1</span> students mentored",
+            "CS-2026",
+            "Fiona Faculty",
+            "Awarded on",
+        ):
+            self.assertIn(text, html)
+        self.assertNotIn("o_mentor_report_heading", html)
+        self.assertNotIn("Printed on", html)
+        self.assertEqual(self._pdf_pages(self._pdf(CERTIFICATE, self.student_mentor, user=self.user_faculty)), 1)
 
     def test_print_menu_bindings(self):
         """Both reports are in the Print menu of their form and list, for faculty, not for students."""
