@@ -17,9 +17,7 @@ import os
 import platform
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -29,12 +27,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 import requests
+from odoo_server import OdooServer, odoo_options, open_registry  # first: it puts $ODOO_SRC on the path
 
-ODOO_SRC = os.environ["ODOO_SRC"]
-sys.path.insert(0, ODOO_SRC)
-
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api  # noqa: E402
+from odoo import SUPERUSER_ID, Command, api
 
 PASSWORD = "load-password"
 
@@ -55,14 +50,6 @@ def parse_args():
 
 def log(msg):
     print(f"[load {datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # ------------------------------------------------------------
@@ -192,69 +179,18 @@ def seed(env, n_users, meetings_per_mentor):
 
 
 # ------------------------------------------------------------
-# Server
+# Server (tools/odoo_server.py)
 # ------------------------------------------------------------
 
 
-class Server:
-    def __init__(self, db, argv, workers, logfile):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.logfile = logfile
-        self.proc = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                os.path.join(ODOO_SRC, "odoo-bin"),
-                *argv,
-                "-d",
-                db,
-                f"--db-filter=^{db}$",
-                "--http-interface=127.0.0.1",
-                f"--http-port={self.port}",
-                f"--gevent-port={free_port()}",
-                f"--workers={workers}",
-                "--max-cron-threads=0",
-                "--limit-time-real=600",
-                "--log-level=info",
-                "--log-handler=werkzeug:INFO",
-                f"--logfile={logfile}",
-            ],
-        )
-        for _i in range(240):
-            if self.proc.poll() is not None:
-                raise SystemExit(f"Odoo stopped at start, see {logfile}")
-            try:
-                if requests.get(self.base + "/web/health", timeout=5).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        raise SystemExit(f"Odoo did not answer in 2 minutes, see {logfile}")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-    LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[0-9.]+" (\d+) \S+ (\d+) ([0-9.]+) ([0-9.]+)')
-
-    def server_times(self, since):
-        """Milliseconds Odoo itself spent on each GET after byte ``since`` of its log (werkzeug line:
-        SQL time + other time), i.e. the latency without the wait for a free worker or CPU."""
-        with open(self.logfile, errors="replace") as f:
-            f.seek(since)
-            return [
-                (float(m.group(5)) + float(m.group(6))) * 1000
-                for m in self.LINE.finditer(f.read())
-                if m.group(1) == "GET" and m.group(2).startswith("/my")
-            ]
-
-    def errors(self):
-        """ERROR / CRITICAL lines of the server log (tracebacks included as one)."""
-        with open(self.logfile, errors="replace") as f:
-            return [line.rstrip() for line in f if re.match(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", line)]
+def portal_page_times(server, since):
+    """Milliseconds Odoo itself spent on each portal GET after byte ``since`` of its log (werkzeug
+    line: SQL time + other time), i.e. the latency without the wait for a free worker or CPU."""
+    return [
+        (sql + other) * 1000
+        for method, path, _status, _queries, sql, other in server.request_log(since)
+        if method == "GET" and path.startswith("/my")
+    ]
 
 
 # ------------------------------------------------------------
@@ -435,15 +371,8 @@ def main():
     args = parse_args()
     db = os.environ["LOAD_DB"]
     workdir = os.environ["LOAD_WORK"]
-    argv = [
-        f"--addons-path={os.environ['LOAD_ADDONS']}",
-        "--db_host=127.0.0.1",
-        f"--db_port={os.environ['LOAD_PG_PORT']}",
-        "--db_user=root",
-        f"--data-dir={workdir}/filestore",
-    ]
-    odoo.tools.config.parse_config([*argv, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(db)
+    options = odoo_options(os.environ["LOAD_ADDONS"], os.environ["LOAD_PG_PORT"], f"{workdir}/filestore")
+    registry = open_registry(db, options)
     t0 = time.perf_counter()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -452,7 +381,7 @@ def main():
         (last_seeded,) = cr.fetchone()
     log(f"seeded {len(users)} portal users in {time.perf_counter() - t0:.0f} s; starting Odoo --workers={args.workers}")
 
-    server = Server(db, argv, args.workers, os.path.join(workdir, "odoo-load.log"))
+    server = OdooServer(db, options, os.path.join(workdir, "odoo-load.log"), workers=args.workers)
     stats = Stats()
     rng = random.Random(9)
     try:
@@ -461,7 +390,7 @@ def main():
             list(pool.map(User.log_in, clients))
         log(f"{len(clients)} users logged in; driving them for {args.duration} s (think time {args.think} s)")
         load_before = os.getloadavg()
-        log_start = os.path.getsize(server.logfile)
+        log_start = server.log_size()
         started = time.monotonic()
         until = started + args.duration
         with ThreadPoolExecutor(max_workers=len(clients)) as pool:
@@ -471,7 +400,7 @@ def main():
     finally:
         server.stop()
     server_errors = server.errors()
-    server_ms = server.server_times(log_start)
+    server_ms = portal_page_times(server, log_start)
 
     # Every creation stored exactly once: one meeting per form token, nothing else created.
     with registry.cursor() as cr:

@@ -12,11 +12,10 @@ import os
 import sys
 from datetime import date, datetime, timedelta
 
-ODOO_SRC = os.environ["ODOO_SRC"]
-sys.path.insert(0, ODOO_SRC)
+from odoo_server import odoo_options, open_registry  # first: it puts $ODOO_SRC on the path
 
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api  # noqa: E402
+import odoo
+from odoo import SUPERUSER_ID, Command, api
 
 ADDON = "op_student_mentor"
 # Tables of the addon (and of its models' relations); every other op_* table is OpenEduCat's.
@@ -133,18 +132,10 @@ def snapshot(cr):
 
 def main():
     db = os.environ["UNINSTALL_DB"]
-    odoo.tools.config.parse_config(
-        [
-            f"--addons-path={os.environ['UNINSTALL_ADDONS']}",
-            "--db_host=127.0.0.1",
-            f"--db_port={os.environ['UNINSTALL_PG_PORT']}",
-            "--db_user=root",
-            f"--data-dir={os.environ['UNINSTALL_DATA_DIR']}",
-            f"--logfile={os.environ['UNINSTALL_LOG']}",
-            "--log-level=info",
-        ]
+    options = odoo_options(
+        os.environ["UNINSTALL_ADDONS"], os.environ["UNINSTALL_PG_PORT"], os.environ["UNINSTALL_DATA_DIR"]
     )
-    registry = odoo.modules.registry.Registry(db)
+    registry = open_registry(db, options, log_level="info", logfile=os.environ["UNINSTALL_LOG"])
     with registry.cursor() as cr:
         seed(api.Environment(cr, SUPERUSER_ID, {"mentor_meeting_no_notify": True}))
     with registry.cursor() as cr:
