@@ -394,8 +394,8 @@ class MentorCustomerPortal(CustomerPortal):
     @staticmethod
     def _mentor_default_duration(mentees_sudo):
         """The session length the backend would give a meeting with these mentees (funding type, settings)."""
-        self_funded, funded = request.env["res.config.settings"]._mentor_session_durations()
-        return funded if mentees_sudo.filtered("mentor_is_funded") else self_funded
+        funding = "duration_funded" if mentees_sudo.filtered("mentor_is_funded") else "duration_self_funded"
+        return request.env["res.config.settings"]._mentor_setting(funding)
 
     def _mentor_meeting_parse_form(self, student, post):
         """Validated values to create a meeting from the posted form, and the errors found."""

@@ -148,9 +148,8 @@ class OpMentorDetails(models.Model):
 
     @api.depends("percentage", "student_id", "gradebook_id")
     def _compute_eligibility(self):
-        rules = self.env["res.config.settings"]._mentor_program_rules()
         for application in self:
-            failures, passes = application._eligibility_check(application.percentage, rules)
+            failures, passes = application._eligibility_check(application.percentage)
             application.eligibility_status = "fails" if failures else "meets"
             application.eligibility_reasons = "\n".join(failures or passes)
 
@@ -442,28 +441,28 @@ class OpMentorDetails(models.Model):
     # ELIGIBILITY
     # ------------------------------------------------------------
 
-    def _eligibility_check(self, percentage, rules=None):
+    def _eligibility_check(self, percentage):
         """(failures, passes): the reasons this application's candidate does / does not meet each rule,
         ``percentage`` being the exam result judged (the application's, or the latest one)."""
         self.ensure_one()
-        rules = rules or self.env["res.config.settings"]._mentor_program_rules()
+        setting = self.env["res.config.settings"]._mentor_setting
         student = self.student_id.sudo()
         failures, passes = [], []
         checks = [
             (
-                rules["min_percentage"],
+                setting("min_percentage"),
                 lambda: percentage,
                 self.env._("Exam result %(value).2f%% is below the minimum of %(minimum).2f%%."),
                 self.env._("Exam result %(value).2f%% reaches the minimum of %(minimum).2f%%."),
             ),
             (
-                rules["min_achievements"],
+                setting("min_achievements"),
                 lambda: len(student.achievement_ids),
                 self.env._("%(value)s achievements recorded, %(minimum)s required."),
                 self.env._("%(value)s achievements recorded (%(minimum)s required)."),
             ),
             (
-                rules["min_skills"],
+                setting("min_skills"),
                 lambda: len(student.skill_ids),
                 self.env._("%(value)s skills recorded, %(minimum)s required."),
                 self.env._("%(value)s skills recorded (%(minimum)s required)."),
@@ -501,7 +500,6 @@ class OpMentorDetails(models.Model):
         latest results fell below the rules (no revocation); closed when the mentor meets them again."""
         activity_xmlid = "op_student_mentor.mail_act_mentor_eligibility"
         approved = self.sudo().search([("status", "=", "approve")])
-        rules = self.env["res.config.settings"]._mentor_program_rules()
         admins = self._mentor_admin_users()
         activity_type = self.env.ref(activity_xmlid)
         open_activities = (
@@ -520,7 +518,7 @@ class OpMentorDetails(models.Model):
         vals_list = []
         for application in approved:
             latest = application._latest_marksheet_line() or application.gradebook_id
-            failures, _passes = application._eligibility_check(latest.sudo().percentage, rules)
+            failures, _passes = application._eligibility_check(latest.sudo().percentage)
             if not failures:
                 if application.id in flagged:
                     to_close |= application

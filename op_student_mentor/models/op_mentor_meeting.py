@@ -217,7 +217,8 @@ class OpMentorMeeting(models.Model):
 
     @api.depends("meeting_students")
     def _compute_duration(self):
-        self_funded, funded = self.env["res.config.settings"]._mentor_session_durations()
+        setting = self.env["res.config.settings"]._mentor_setting
+        self_funded, funded = setting("duration_self_funded"), setting("duration_funded")
         for meeting in self:
             if meeting.meeting_students:
                 meeting.duration = funded if meeting._mentor_funded() else self_funded
@@ -744,7 +745,8 @@ class OpMentorMeeting(models.Model):
     @api.model
     def _mentor_generated_agendas(self):
         """Every agenda the pre-fill may have written: those are replaced when duration or type change."""
-        durations = {30, 45, *self.env["res.config.settings"]._mentor_session_durations()}
+        setting = self.env["res.config.settings"]._mentor_setting
+        durations = {30, 45, setting("duration_self_funded"), setting("duration_funded")}
         durations |= set(self.mapped("duration")) | set(self._origin.mapped("duration"))
         types = [key for key, _label in self._fields["session_type"].selection]
         return {

@@ -300,7 +300,7 @@ class OpStudent(models.Model):
 
     def _mentor_capacity_limits(self):
         """{student id: mentee limit} (0: no limit): the student's own limit, else the program default."""
-        default = self.env["res.config.settings"]._mentor_program_rules()["capacity"]
+        default = self.env["res.config.settings"]._mentor_setting("capacity")
         return {student.id: student.sudo().mentor_capacity or default for student in self}
 
     def _mentor_term_stats(self):
@@ -335,14 +335,14 @@ class OpStudent(models.Model):
 
     def _mentor_term_progress(self):
         self.ensure_one()
-        rules = self.env["res.config.settings"]._mentor_program_rules()
+        setting = self.env["res.config.settings"]._mentor_setting
         meetings, followups, _mentees = self._mentor_term_stats()[self.id]
         return self.env._(
             "%(meetings)s of %(term_meetings)s meetings held, %(followups)s of %(term_followups)s follow-ups completed",
             meetings=meetings,
-            term_meetings=rules["term_meetings"],
+            term_meetings=setting("term_meetings"),
             followups=followups,
-            term_followups=rules["term_followups"],
+            term_followups=setting("term_followups"),
         )
 
     def _mentor_check_term(self):
@@ -351,7 +351,8 @@ class OpStudent(models.Model):
         mentors = self.sudo().filtered("is_mentor")
         if not mentors:
             return self.env["op.student.achievement"]
-        rules = self.env["res.config.settings"]._mentor_program_rules()
+        setting = self.env["res.config.settings"]._mentor_setting
+        term_meetings, term_followups = setting("term_meetings"), setting("term_followups")
         Achievement = self.env["op.student.achievement"].sudo()
         done = Achievement.search([("student_id", "in", mentors.ids), ("achievement_type", "=", "mentoring")])
         todo = mentors - done.student_id
@@ -359,7 +360,7 @@ class OpStudent(models.Model):
         vals_list = []
         for mentor in todo:
             meetings, followups, mentees = stats[mentor.id]
-            if meetings < rules["term_meetings"] or followups < rules["term_followups"]:
+            if meetings < term_meetings or followups < term_followups:
                 continue
             vals_list.append(
                 {

@@ -1,45 +1,68 @@
+from collections import namedtuple
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-DEFAULT_DURATION_SELF_FUNDED = 30
-DEFAULT_DURATION_FUNDED = 45
-# Program rules (issue 11): capacity, eligibility thresholds, the term that earns recognition.
-DEFAULT_MENTOR_CAPACITY = 5
-DEFAULT_TERM_MEETINGS = 6
-DEFAULT_TERM_FOLLOWUPS = 3
-# (config parameter, type, default, maximum): 0 switches a threshold off.
-PROGRAM_PARAMS = {
-    "capacity": ("op_student_mentor.mentor_capacity", int, DEFAULT_MENTOR_CAPACITY, 1000),
-    "min_percentage": ("op_student_mentor.eligibility_min_percentage", float, 0.0, 100.0),
-    "min_achievements": ("op_student_mentor.eligibility_min_achievements", int, 0, 1000),
-    "min_skills": ("op_student_mentor.eligibility_min_skills", int, 0, 1000),
-    "term_meetings": ("op_student_mentor.term_meetings", int, DEFAULT_TERM_MEETINGS, 1000),
-    "term_followups": ("op_student_mentor.term_followups", int, DEFAULT_TERM_FOLLOWUPS, 1000),
-}
+Setting = namedtuple("Setting", "param kind default low high label")
 
-# Sessions settings (issue 11 part B): key, default, lowest and highest accepted value.
-SESSION_SETTINGS = {
-    "late_cancel_hours": ("op_student_mentor.late_cancel_hours", 24, 0, 24 * 30),
-    "inactivity_days": ("op_student_mentor.inactivity_days", 21, 1, 365),
-    "escalation_days": ("op_student_mentor.escalation_days", 7, 0, 365),
-    "pulse_low_rating": ("op_student_mentor.pulse_low_rating", 2, 0, 4),
-    "pulse_min_ratings": ("op_student_mentor.pulse_min_ratings", 2, 1, 100),
+# The validated numeric settings, one row each. The settings form shows ``MENTOR_SETTINGS[name]`` as the field
+# ``mentor_<name>`` (labelled ``label``: the name given in the refusal message) and stores it in the
+# ir.config_parameter ``param``; everything else reads it through ``res.config.settings._mentor_setting(name)``.
+# A value outside ``low``..``high`` is refused when saved and, if written outside the form, read as ``default``.
+MENTOR_SETTINGS = {
+    # Default session length (issue 7), in minutes, by the first mentee's funding.
+    "duration_self_funded": Setting(
+        "op_student_mentor.duration_self_funded", int, 30, 1, 600, "Session Length, Self-funded (min)"
+    ),
+    "duration_funded": Setting("op_student_mentor.duration_funded", int, 45, 1, 600, "Session Length, Funded (min)"),
+    # Sessions (issue 11 part B): 0 means "never" / "the same day" where it is accepted.
+    "late_cancel_hours": Setting(
+        "op_student_mentor.late_cancel_hours", int, 24, 0, 24 * 30, "Late Cancellation Window (hours)"
+    ),
+    "inactivity_days": Setting("op_student_mentor.inactivity_days", int, 21, 1, 365, "Inactivity Alert (days)"),
+    "escalation_days": Setting(
+        "op_student_mentor.escalation_days", int, 7, 0, 365, "Escalation to Administrators (days)"
+    ),
+    "pulse_low_rating": Setting("op_student_mentor.pulse_low_rating", int, 2, 0, 4, "Low Pulse Rating"),
+    "pulse_min_ratings": Setting(
+        "op_student_mentor.pulse_min_ratings", int, 2, 1, 100, "Ratings Before a Mentor Sees an Average"
+    ),
+    # Program rules (issue 11 part A): capacity, eligibility thresholds, the term that earns recognition.
+    # 0 switches a limit or threshold off.
+    "capacity": Setting("op_student_mentor.mentor_capacity", int, 5, 0, 1000, "Mentees per Mentor"),
+    "min_percentage": Setting(
+        "op_student_mentor.eligibility_min_percentage", float, 0.0, 0, 100, "Minimum Exam Percentage"
+    ),
+    "min_achievements": Setting(
+        "op_student_mentor.eligibility_min_achievements", int, 0, 0, 1000, "Minimum Achievements"
+    ),
+    "min_skills": Setting("op_student_mentor.eligibility_min_skills", int, 0, 0, 1000, "Minimum Skills"),
+    "term_meetings": Setting("op_student_mentor.term_meetings", int, 6, 1, 1000, "Meetings Held per Term"),
+    "term_followups": Setting("op_student_mentor.term_followups", int, 3, 0, 1000, "Follow-ups Completed per Term"),
 }
+PROGRAM_RULES = ("capacity", "min_percentage", "min_achievements", "min_skills", "term_meetings", "term_followups")
+
+
+def _setting_field(name, **kwargs):
+    """The settings form's field of ``MENTOR_SETTINGS[name]``: label, type and default from the table.
+
+    No ``config_parameter``: Odoo would drop a 0 (and the default would come back), and read the stored value
+    unvalidated; ``get_values`` / ``set_values`` below do both for every row of the table.
+    """
+    setting = MENTOR_SETTINGS[name]
+    field_class = fields.Float if setting.kind is float else fields.Integer
+    return field_class(setting.label, default=setting.default, **kwargs)
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    mentor_duration_self_funded = fields.Integer(
-        "Session Length, Self-funded (min)",
-        config_parameter="op_student_mentor.duration_self_funded",
-        default=DEFAULT_DURATION_SELF_FUNDED,
-    )
-    mentor_duration_funded = fields.Integer(
-        "Session Length, Funded (min)",
-        config_parameter="op_student_mentor.duration_funded",
-        default=DEFAULT_DURATION_FUNDED,
-    )
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    mentor_duration_self_funded = _setting_field("duration_self_funded")
+    mentor_duration_funded = _setting_field("duration_funded")
     mentor_success_group_id = fields.Many2one(
         "res.groups",
         "Student Success Team",
@@ -47,186 +70,115 @@ class ResConfigSettings(models.TransientModel):
         help="Its users get an activity when a mentee is flagged at risk " "(empty: the Mentorship Administrators).",
     )
 
-    mentor_late_cancel_hours = fields.Integer(
-        "Late Cancellation Window (hours)",
-        config_parameter="op_student_mentor.late_cancel_hours",
-        default=SESSION_SETTINGS["late_cancel_hours"][1],
+    mentor_late_cancel_hours = _setting_field(
+        "late_cancel_hours",
         help="A meeting cancelled less than this many hours before its start is marked as a late cancellation "
         "(0: never).",
     )
-    mentor_inactivity_days = fields.Integer(
-        "Inactivity Alert (days)",
-        config_parameter="op_student_mentor.inactivity_days",
-        default=SESSION_SETTINGS["inactivity_days"][1],
+    mentor_inactivity_days = _setting_field(
+        "inactivity_days",
         help="An allocation without a meeting held for this many days alerts the nominating faculty.",
     )
-    mentor_escalation_days = fields.Integer(
-        "Escalation to Administrators (days)",
-        config_parameter="op_student_mentor.escalation_days",
-        default=SESSION_SETTINGS["escalation_days"][1],
+    mentor_escalation_days = _setting_field(
+        "escalation_days",
         help="Days after the faculty alert before the Mentorship Administrators are alerted too.",
     )
-    mentor_pulse_low_rating = fields.Integer(
-        "Low Pulse Rating",
-        config_parameter="op_student_mentor.pulse_low_rating",
-        default=SESSION_SETTINGS["pulse_low_rating"][1],
+    mentor_pulse_low_rating = _setting_field(
+        "pulse_low_rating",
         help="A mentee rating a meeting at or below this value (out of 5) is flagged at risk (0: never).",
     )
-    mentor_pulse_min_ratings = fields.Integer(
-        "Ratings Before a Mentor Sees an Average",
-        config_parameter="op_student_mentor.pulse_min_ratings",
-        default=SESSION_SETTINGS["pulse_min_ratings"][1],
+    mentor_pulse_min_ratings = _setting_field(
+        "pulse_min_ratings",
         help="A mentor sees the average pulse of a meeting (or of all their meetings) only once it gathers this "
         "many ratings, so a single mentee's rating is never shown alone.",
     )
 
-    @api.constrains(
-        "mentor_duration_self_funded",
-        "mentor_duration_funded",
-        "mentor_late_cancel_hours",
-        "mentor_inactivity_days",
-        "mentor_escalation_days",
-        "mentor_pulse_low_rating",
-        "mentor_pulse_min_ratings",
+    mentor_capacity = _setting_field(
+        "capacity",
+        help="Most mentees a mentor may have in active allocations (0: no limit). "
+        "A mentor's own limit on their student profile takes precedence.",
     )
+    mentor_min_percentage = _setting_field(
+        "min_percentage",
+        digits=(5, 2),
+        help="A candidate's marksheet percentage must reach it to be approved (0: no minimum).",
+    )
+    mentor_min_achievements = _setting_field(
+        "min_achievements",
+        help="Achievements a candidate must have recorded (0: none required).",
+    )
+    mentor_min_skills = _setting_field(
+        "min_skills",
+        help="Skills a candidate must have recorded (0: none required).",
+    )
+    mentor_term_meetings = _setting_field(
+        "term_meetings",
+        help="Meetings a mentor must have held (marked done) to complete a term.",
+    )
+    mentor_term_followups = _setting_field(
+        "term_followups",
+        help="Follow-ups completed on the mentor's allocations to complete a term (0: none required).",
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains(*(f"mentor_{name}" for name in MENTOR_SETTINGS))
     def _check_mentor_settings(self):
-        bounds = {f"mentor_{name}": (low, high) for name, (_key, _default, low, high) in SESSION_SETTINGS.items()}
-        bounds["mentor_duration_self_funded"] = bounds["mentor_duration_funded"] = (1, 600)
         for settings in self:
-            for fname, (low, high) in bounds.items():
-                if not low <= settings[fname] <= high:
+            for name, setting in MENTOR_SETTINGS.items():
+                fname = f"mentor_{name}"
+                if not setting.low <= settings[fname] <= setting.high:
                     raise ValidationError(
                         self.env._(
                             "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
                             setting=self._fields[fname]._description_string(self.env),
-                            low=low,
-                            high=high,
+                            low=setting.low,
+                            high=setting.high,
                             value=settings[fname],
                         )
                     )
 
-    def set_values(self):
-        result = super().set_values()
-        # Odoo stores 0 as "no parameter" (the default comes back): 0 is meaningful here (never, the same day).
-        params = self.env["ir.config_parameter"].sudo()
-        for name, (key, _default, _low, _high) in SESSION_SETTINGS.items():
-            if not self[f"mentor_{name}"]:
-                params.set_param(key, "0")
-        for key, fname in self._PROGRAM_FIELDS.items():  # program rules: stored by hand (see below)
-            params.set_param(PROGRAM_PARAMS[key][0], repr(self[fname]))
-        return result
-
-    @api.model
-    def _mentor_setting(self, name):
-        """The value of a sessions setting; a missing or out-of-range parameter gives the default."""
-        key, default, low, high = SESSION_SETTINGS[name]
-        try:
-            value = int(self.env["ir.config_parameter"].sudo().get_param(key, default))
-        except ValueError:
-            return default
-        return value if low <= value <= high else default
-
-    mentor_capacity = fields.Integer(
-        "Mentees per Mentor",
-        default=DEFAULT_MENTOR_CAPACITY,
-        help="Most mentees a mentor may have in active allocations (0: no limit). "
-        "A mentor's own limit on their student profile takes precedence.",
-    )
-    mentor_min_percentage = fields.Float(
-        "Minimum Exam Percentage",
-        digits=(5, 2),
-        help="A candidate's marksheet percentage must reach it to be approved (0: no minimum).",
-    )
-    mentor_min_achievements = fields.Integer(
-        "Minimum Achievements",
-        help="Achievements a candidate must have recorded (0: none required).",
-    )
-    mentor_min_skills = fields.Integer(
-        "Minimum Skills",
-        help="Skills a candidate must have recorded (0: none required).",
-    )
-    mentor_term_meetings = fields.Integer(
-        "Meetings Held per Term",
-        default=DEFAULT_TERM_MEETINGS,
-        help="Meetings a mentor must have held (marked done) to complete a term.",
-    )
-    mentor_term_followups = fields.Integer(
-        "Follow-ups Completed per Term",
-        default=DEFAULT_TERM_FOLLOWUPS,
-        help="Follow-ups completed on the mentor's allocations to complete a term (0: none required).",
-    )
-
-    @api.constrains(
-        "mentor_capacity",
-        "mentor_min_percentage",
-        "mentor_min_achievements",
-        "mentor_min_skills",
-        "mentor_term_meetings",
-        "mentor_term_followups",
-    )
-    def _check_mentor_program_rules(self):
-        for settings in self:
-            for key, fname in self._PROGRAM_FIELDS.items():
-                value, maximum = settings[fname], PROGRAM_PARAMS[key][3]
-                label = self._fields[fname]._description_string(self.env)
-                if value < 0:
-                    raise ValidationError(self.env._("%(setting)s cannot be negative.", setting=label))
-                if value > maximum:
-                    raise ValidationError(
-                        self.env._("%(setting)s is at most %(maximum)s.", setting=label, maximum=maximum)
-                    )
-            if settings.mentor_term_meetings < 1:
-                raise ValidationError(self.env._("A mentoring term needs at least one meeting held."))
-
-    # The program rules are stored by hand: ``config_parameter`` drops a 0 (it would turn
-    # "no limit" back into the default), and each one is stored only once validated.
-    _PROGRAM_FIELDS = {
-        "capacity": "mentor_capacity",
-        "min_percentage": "mentor_min_percentage",
-        "min_achievements": "mentor_min_achievements",
-        "min_skills": "mentor_min_skills",
-        "term_meetings": "mentor_term_meetings",
-        "term_followups": "mentor_term_followups",
-    }
+    # ------------------------------------------------------------
+    # SETTINGS FORM
+    # ------------------------------------------------------------
 
     @api.model
     def get_values(self):
         values = super().get_values()
-        rules = self._mentor_program_rules()
-        values.update({fname: rules[key] for key, fname in self._PROGRAM_FIELDS.items()})
+        values.update({f"mentor_{name}": self._mentor_setting(name) for name in MENTOR_SETTINGS})
         return values
+
+    def set_values(self):
+        self._check_mentor_settings()  # also checked at create: nothing is stored unless every value is valid
+        result = super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for name, setting in MENTOR_SETTINGS.items():
+            params.set_param(setting.param, repr(self[f"mentor_{name}"]))  # 0 too: "off", not the default
+        return result
+
+    # ------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _mentor_setting(self, name):
+        """The value of the setting ``name`` (a key of MENTOR_SETTINGS): the stored parameter, or its default
+        when the parameter is missing, not a number of the setting's type, or out of range."""
+        setting = MENTOR_SETTINGS[name]
+        raw = self.env["ir.config_parameter"].sudo().get_param(setting.param) or ""  # missing: False (not 0)
+        try:
+            number = float(raw)
+            value = setting.kind(number)
+        except (TypeError, ValueError, OverflowError):
+            return setting.default
+        return value if value == number and setting.low <= value <= setting.high else setting.default
 
     @api.model
     def _mentor_program_rules(self):
-        """The program's rules (see PROGRAM_PARAMS) as read from the configuration; a stored value that is
-        out of range (written outside the settings form) falls back to its default."""
-        params = self.env["ir.config_parameter"].sudo()
-        rules = {}
-        for key, (param, kind, default, maximum) in PROGRAM_PARAMS.items():
-            try:
-                value = kind(float(params.get_param(param, default)))
-            except (TypeError, ValueError):
-                value = default
-            rules[key] = value if 0 <= value <= maximum else default
-        rules["term_meetings"] = rules["term_meetings"] or DEFAULT_TERM_MEETINGS
-        return rules
-
-    @api.model
-    def _mentor_session_durations(self):
-        """(self-funded, funded) default session lengths in minutes."""
-        params = self.env["ir.config_parameter"].sudo()
-
-        def minutes(key, default):
-            try:
-                value = int(params.get_param(key) or default)
-            except ValueError:
-                value = default
-            return value if 0 < value <= 600 else default
-
-        return (
-            minutes("op_student_mentor.duration_self_funded", DEFAULT_DURATION_SELF_FUNDED),
-            minutes("op_student_mentor.duration_funded", DEFAULT_DURATION_FUNDED),
-        )
+        """{rule: value} of the program rules (PROGRAM_RULES), each read by ``_mentor_setting``."""
+        return {name: self._mentor_setting(name) for name in PROGRAM_RULES}
 
     @api.model
     def _mentor_success_users(self):
