@@ -712,6 +712,34 @@ class TestAccessWorkflow(MentorSecurityCommon):
         self.assertIn(self.meeting_other, hosted)
         self.assertEqual(Meeting.search([]), hosted)
 
+    @mute_logger(*RULE_LOGGERS)
+    def test_faculty_reads_ratings_of_a_new_allocation_at_once(self):
+        """The faculty rule on ratings reads the rated meeting's stored faculty_ids (as the meeting rule): an
+        allocation created (or archived) in this transaction is seen by the very next search, not only once the
+        pending recomputation of faculty_ids is flushed (Odoo does not flush a many2many used in a domain)."""
+        Rating = self.env[RATING].with_user(self.user_faculty)
+        self.assertEqual(Rating.search([]), self.rating)
+        self.assertFalse(self.rating_other.with_user(self.user_faculty).has_access("read"))
+        # faculty A also allocates a (mentee-less) group to mentor B: the very next search sees B's ratings
+        extra = self.env[ALLOCATION].create(
+            {
+                "mentor_id": self.student_mentor_other.id,
+                "course_id": self.course.id,
+                "batch_id": self.batch_b.id,
+                "faculty_id": self.faculty.id,
+            }
+        )
+        self.assertEqual(Rating.search([]), self.rating | self.rating_other)
+        self.assertEqual(Rating.search_count([("mentor_id", "=", self.student_mentor_other.id)]), 1)
+        self.assertEqual(self.rating_other.with_user(self.user_faculty).read(["rating"])[0]["rating"], 5)
+        self.assertEqual(self.env[RATING].with_user(self.user_faculty_other).search([]), self.rating_other)
+        # archived: gone at once, also for a search that includes archived records
+        extra.active = False
+        self.assertEqual(Rating.search([]), self.rating)
+        self.assertEqual(Rating.with_context(active_test=False).search([]), self.rating)
+        with self.assertRaises(AccessError):
+            self.rating_other.with_user(self.user_faculty).read(["rating"])
+
 
 @tagged("post_install", "-at_install", "security")
 class TestAccessHttp(MentorCommon, HttpCase):
