@@ -220,6 +220,24 @@ class MentorPracticePortal(MentorCustomerPortal):
         values.update(extra)
         return values
 
+    def _mentor_done_meeting(self, meeting_id):
+        """``(mentor, meeting as superuser, None)`` when the current user is a mentor hosting this meeting and it
+        took place (done): what the session record and the next session start from. Otherwise
+        ``(None, None, response)``: the refusal page (not a mentor), a redirect to the meeting (not done yet).
+
+        :raise NotFound: the meeting does not exist or is not hosted by the current user (the ownership check,
+            before any sudo read).
+        """
+        student = self._mentor_portal_student()
+        if not student.is_mentor:
+            return None, None, self._mentor_refusal()
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "host")
+        if not meeting_sudo:
+            raise request.not_found()
+        if meeting_sudo.status != "done":
+            return None, None, request.redirect(f"/my/mentor/meetings/{meeting_sudo.id}?message=not_done")
+        return student, meeting_sudo, None
+
     def _mentor_portal_messages(self):
         messages = super()._mentor_portal_messages()
         messages["not_done"] = request.env._("Mark the meeting done first, then record the session.")
@@ -229,14 +247,9 @@ class MentorPracticePortal(MentorCustomerPortal):
         "/my/mentor/meetings/<int:meeting_id>/session", type="http", auth="user", website=True, methods=["GET", "POST"]
     )
     def portal_mentor_session(self, meeting_id, message=None, **post):
-        student = self._mentor_portal_student()
-        if not student.is_mentor:
-            return self._mentor_refusal()
-        meeting_sudo = self._mentor_meeting_get(meeting_id, "host")  # the ownership check, before any sudo read
-        if not meeting_sudo:
-            raise request.not_found()
-        if meeting_sudo.status != "done":
-            return request.redirect(f"/my/mentor/meetings/{meeting_sudo.id}?message=not_done")
+        student, meeting_sudo, response = self._mentor_done_meeting(meeting_id)
+        if response is not None:
+            return response
         if request.httprequest.method != "POST":
             values = self._mentor_session_page_values(
                 meeting_sudo, student, message=self._mentor_session_messages().get(message)
@@ -424,14 +437,9 @@ class MentorPracticePortal(MentorCustomerPortal):
 
     @http.route("/my/mentor/meetings/<int:meeting_id>/next", type="http", auth="user", website=True, methods=["POST"])
     def portal_mentor_next_session(self, meeting_id, **post):
-        student = self._mentor_portal_student()
-        if not student.is_mentor:
-            return self._mentor_refusal()
-        meeting_sudo = self._mentor_meeting_get(meeting_id, "host")  # the ownership check, before any sudo read
-        if not meeting_sudo:
-            raise request.not_found()
-        if meeting_sudo.status != "done":
-            return request.redirect(f"/my/mentor/meetings/{meeting_sudo.id}?message=not_done")
+        student, meeting_sudo, response = self._mentor_done_meeting(meeting_id)
+        if response is not None:
+            return response
         text = self._mentor_text
         next_form = {
             "date": text(post.get("date"))[:10],

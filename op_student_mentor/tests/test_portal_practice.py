@@ -146,6 +146,16 @@ class TestMentorPracticePortal(MentorPortalCommon):
         self.assertIn(response.status_code, (302, 303))
         self.assertFalse(self.Followup.search([("meeting_id", "=", meeting.id)]))
 
+    def test_next_session_needs_a_done_meeting(self):
+        """The next session starts from the same check as the session record (_mentor_done_meeting)."""
+        meeting = self._create_meeting(self.student_mentor, self.student_mentee, "Not yet")
+        Meeting = self.env["op.mentor.meeting"]
+        count = Meeting.search_count([("student_id", "=", self.student_mentor.id)])
+        response = self._post(f"/my/mentor/meetings/{meeting.id}/next", self._next_form())
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn(f"/my/mentor/meetings/{meeting.id}?message=not_done", response.headers["Location"])
+        self.assertEqual(Meeting.search_count([("student_id", "=", self.student_mentor.id)]), count)
+
     def test_session_without_csrf(self):
         with mute_logger("odoo.http"):
             response = self._post(self.session_url, self._session_form(), csrf=False)
