@@ -29,6 +29,7 @@
         "views/op_mentor_meeting_views.xml",
         "views/op_mentor_meeting_rating_views.xml",
         "views/op_mentor_followup_views.xml",
+        "views/op_mentor_goal_views.xml",
         "views/op_student_views.xml",
         "views/res_config_settings_views.xml",
         "views/op_student_mentor_menus.xml",

@@ -6,7 +6,7 @@ from odoo.tests import new_test_user, tagged
 from .common import MentorCommon
 
 APP = "op_student_mentor.menu_op_student_mentor_root"
-OPERATIONS = ["Mentorship Allocation", "Mentor Allocations", "Mentor Meetings", "Mentor Follow-ups"]
+OPERATIONS = ["Mentorship Allocation", "Mentor Allocations", "Mentor Meetings", "Mentor Follow-ups", "SMART Goals"]
 REPORTING = ["Mentorship Overview", "Applications", "Meetings", "Follow-ups", "Mentor Load", "Pulse Ratings"]
 CONFIGURATION = ["Mentor Focus Areas", "Student Achievements", "Student Skills"]
 

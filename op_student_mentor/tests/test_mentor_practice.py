@@ -1,11 +1,13 @@
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import MentorCommon
 
@@ -190,6 +192,27 @@ class TestMentorPractice(MentorCommon):
         # mentors and mentees read goals by note visibility only (test_note_visibility_*)
         self.assertFalse(self.env["op.mentor.goal"].with_user(self.user_mentor).search([]), "faculty-only by default")
         self.assertFalse(self.env["op.mentor.goal"].with_user(self.user_mentee).search([]))
+
+    def test_goals_followed_across_mentees(self):
+        """Faculty follow their mentees' goals in Mentorship > SMART Goals: open ones by default, overdue ones."""
+        menu = self.env.ref("op_student_mentor.op_mentor_goal_menu")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.user_faculty)._visible_menu_ids())
+        action = self.env.ref("op_student_mentor.op_mentor_goal_action")
+        Goal = self.env["op.mentor.goal"].with_user(self.user_faculty)
+        views = Goal.get_views([(False, v) for v in action.view_mode.split(",")] + [(False, "search")])
+        search = etree.fromstring(views["views"]["search"]["arch"])
+        filters = {f.get("name"): f.get("domain") for f in search.iter("filter") if f.get("domain")}
+        self.assertIn("search_default_open", action.context)
+        late = self._goal(indicator="Slides", deadline=date(2031, 3, 1))
+        self._goal(indicator="Report", deadline=date(2031, 3, 20))
+        self._goal(indicator="Demo", deadline=date(2031, 2, 1), state="achieved")
+        self._goal(self.followup_other, indicator="Other faculty's mentee", deadline=date(2031, 2, 1))
+        with freeze_time("2031-03-10"):
+            overdue = safe_eval(filters["overdue"], {"context_today": lambda: date.today()})
+            self.assertEqual(Goal.search(overdue), late, "open, past its deadline, of the faculty's own mentees")
+        self.assertEqual(Goal.search(safe_eval(filters["not_smart"])), Goal.browse())
+        late.with_user(self.user_faculty).action_set_achieved()
+        self.assertEqual(late.state, "achieved")
 
     # ------------------------------------------------------------
     # Session notes and schedule status

@@ -148,6 +148,19 @@ class TestMentorPerformance(MentorCommon):
         self._followups(3)
         self._assert_list_constant("op.mentor.followup", lambda: self._followups(35))
 
+    def test_list_goals(self):
+        def goals(count):
+            followups = self._followups(count)
+            self.env["op.mentor.goal"].create(
+                [
+                    {"followup_id": f.id, "name": f"Skill {i}", "indicator": "Checked next session"}
+                    for i, f in enumerate(followups)
+                ]
+            )
+
+        goals(5)
+        self._assert_list_constant("op.mentor.goal", lambda: goals(35))
+
     def test_list_applications(self):
         self._pending_applications(3)
         self._assert_list_constant("op.mentor.details", lambda: self._pending_applications(18))
