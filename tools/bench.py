@@ -14,26 +14,22 @@ in a savepoint that is rolled back after each run.
 import argparse
 import os
 import platform
-import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta
 
 import psycopg2
 import requests
+from odoo_server import OdooServer, odoo_options, open_registry  # first: it puts $ODOO_SRC on sys.path
 
-ODOO_SRC = os.environ["ODOO_SRC"]
-sys.path.insert(0, ODOO_SRC)
-
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, Command, api  # noqa: E402
+import odoo
+from odoo import SUPERUSER_ID, Command, api
 
 PASSWORD = "bench-password"
 BATCH_SIZE = 100  # students per batch; a tenth of them are mentors
-NEWEST_PENDING = 100  # pending applications created last at the full scale, as the 500 of the bulk approval are at the small
+# pending applications created last at the full scale, as the 500 of the bulk approval are at the small
+NEWEST_PENDING = 100
 
 
 def parse_args():
@@ -322,42 +318,8 @@ def median(values):
     return statistics.median(values) if values else float("nan")
 
 
-class Portal:
-    """A real Odoo HTTP server on a free loopback port; figures from its werkzeug request log."""
-
-    LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[0-9.]+" (\d+) \S+ (\d+) ([0-9.]+) ([0-9.]+)')
-
-    def __init__(self, db, argv, logfile):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        self.port = s.getsockname()[1]
-        s.close()
-        self.logfile = logfile
-        open(logfile, "w").close()
-        self.proc = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                os.path.join(ODOO_SRC, "odoo-bin"),
-                *argv,
-                "-d",
-                db,
-                f"--db-filter=^{db}$",
-                "--http-interface=127.0.0.1",
-                f"--http-port={self.port}",
-                "--workers=0",
-                "--max-cron-threads=0",
-                "--log-handler=werkzeug:INFO",
-                f"--logfile={logfile}",
-            ],
-        )
-        self.base = f"http://127.0.0.1:{self.port}"
-        for _i in range(240):
-            try:
-                requests.get(self.base + "/web/health", timeout=30)
-                break
-            except requests.RequestException:  # not listening yet, or slow to answer on a loaded machine
-                time.sleep(0.5)
-        self.db = db
+class Portal(OdooServer):
+    """The real Odoo HTTP server (tools/odoo_server.py) with the bench's logins; figures from its request log."""
 
     def session(self, login):
         s = requests.Session()
@@ -374,25 +336,19 @@ class Portal:
         queries, times = [], []
         session.get(self.base + path, timeout=300)  # warm
         for _i in range(runs):
-            size = os.path.getsize(self.logfile)
+            since = self.log_size()
             r = session.get(self.base + path, timeout=300)
             assert r.status_code == 200, f"{path}: HTTP {r.status_code}"
-            line = None
-            for _j in range(50):
-                with open(self.logfile) as f:
-                    f.seek(size)
-                    found = [m for m in self.LINE.finditer(f.read()) if m.group(2) == path]
+            found = []
+            for _j in range(50):  # the log line may be written just after the response
+                found = [line for line in self.request_log(since) if line[1] == path]
                 if found:
-                    line = found[-1]
                     break
                 time.sleep(0.1)
-            queries.append(int(line.group(4)))
-            times.append(float(line.group(5)) + float(line.group(6)))
+            _method, _path, _status, count, sql_s, other_s = found[-1]
+            queries.append(count)
+            times.append(sql_s + other_s)
         return median(queries), median(times)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(30)
 
 
 def measure_env(registry, uid, func, runs, rollback):
@@ -451,7 +407,7 @@ def run_measures(registry, db, argv, args, workdir, scale):
         pending_batch = env["op.batch"].search([("code", "=", "BPENDING")])
     middle = max(1, (meeting_count // 80 + 1) // 2 + 1)
 
-    portal = Portal(db, argv, os.path.join(workdir, f"http-{scale}.log"))
+    portal = Portal(db, argv, os.path.join(workdir, f"http-{scale}.log"), start_timeout=240)
     try:
         s_mentor, s_mentee = portal.session(mentor_login), portal.session("mentee@bench.test")
         for label, sess, path in (
@@ -558,15 +514,8 @@ def main():
     args = parse_args()
     db = os.environ["BENCH_DB"]
     workdir = os.environ["BENCH_WORK"]
-    argv = [
-        f"--addons-path={os.environ['BENCH_ADDONS']}",
-        "--db_host=127.0.0.1",
-        f"--db_port={os.environ['BENCH_PG_PORT']}",
-        "--db_user=root",
-        f"--data-dir={workdir}/filestore",
-    ]
-    odoo.tools.config.parse_config([*argv, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(db)
+    argv = odoo_options(os.environ["BENCH_ADDONS"], os.environ["BENCH_PG_PORT"], f"{workdir}/filestore")
+    registry = open_registry(db, argv)
     f = args.small_factor
     small = {
         "students": max(args.students // f, BATCH_SIZE // 2),
@@ -623,9 +572,7 @@ def main():
         seeder.batches = env["op.batch"].search([("course_id", "=", seeder.course.id)])
         seeder.n_students = env["op.student"].search_count([])
         t1 = time.perf_counter()
-        seeder.grow(
-            args.students - small["students"] - args.approve - NEWEST_PENDING, args.mentors - small["mentors"]
-        )
+        seeder.grow(args.students - small["students"] - args.approve - NEWEST_PENDING, args.mentors - small["mentors"])
         # The newest applications are pending at both scales, so the first page of the list has the same
         # shape (activities to read) at both: at the small scale they are the 500 of the bulk approval.
         seeder.applications(seeder.students(NEWEST_PENDING, seeder._batch(), marks=True), {}, "pending")
