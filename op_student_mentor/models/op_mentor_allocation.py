@@ -308,18 +308,13 @@ class OpMentorAllocation(models.Model):
     def _lock_mentors(self, mentors):
         """Serialize the allocations of ``mentors`` and return their loads before the change.
 
-        Two transactions allocating a mentor's last free slot at once must not both succeed.
-        A ``FOR UPDATE`` lock alone does not do it: under PostgreSQL's REPEATABLE READ the second
-        transaction, once it gets the lock, still counts from its older snapshot. So the lock is
-        taken by updating the mentor's row: the second transaction then fails with a serialization
-        error, which Odoo retries on a fresh snapshot, where the mentor is full and the capacity
-        check refuses it. Rows are locked in id order so that bulk allocations cannot deadlock.
+        Two transactions allocating a mentor's last free slot at once must not both succeed: the
+        second waits for the mentor's row lock (``op.student._mentor_lock``), fails to serialize and is
+        retried on a fresh snapshot, where the mentor is full and the capacity check refuses it.
         """
         if not mentors:
             return {}
-        ids = tuple(sorted(mentors.ids))
-        self.env.cr.execute("SELECT id FROM op_student WHERE id IN %s ORDER BY id FOR UPDATE", [ids])
-        self.env.cr.execute("UPDATE op_student SET write_date = write_date WHERE id IN %s", [ids])
+        mentors._mentor_lock()
         return self._mentor_loads(mentors)
 
     @api.model

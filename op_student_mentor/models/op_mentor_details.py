@@ -227,6 +227,10 @@ class OpMentorDetails(models.Model):
         to_check = self.filtered(lambda a: a.status != "reject")
         if not to_check:
             return
+        # Two faculty nominating the same student at once, each in their own transaction, would both
+        # pass the search below (neither sees the other's new application): the student's row lock
+        # makes the second wait for the first, then replay on fresh data, where it finds the duplicate.
+        to_check.student_id.sudo()._mentor_lock()
         # One search for the whole batch (bulk approval), then matched in memory.
         candidates = self.sudo().search(
             [

@@ -298,6 +298,29 @@ class OpStudent(models.Model):
                     user_id=user.id,
                 )
 
+    def _mentor_lock(self):
+        """Serialize the transactions that decide something about these students (their mentor
+        applications, their mentees): the first one goes on, the others wait for it to end, then fail
+        with a serialization error that the server retries on a fresh snapshot (which then sees what
+        the first one wrote, and refuses with the usual message).
+
+        A lock alone does not do it: under PostgreSQL's REPEATABLE READ the second transaction, once
+        it gets the lock, still reads from its older snapshot; only a row that was updated makes it
+        fail. So the lock updates the row (a no-op ``write_date = write_date``). The lock is
+        ``FOR NO KEY UPDATE`` (what that update takes), not ``FOR UPDATE``: a transaction that already
+        inserted a record pointing to the student (its application) holds the foreign key's
+        ``KEY SHARE`` lock on the row, which ``FOR UPDATE`` would wait for, and two such transactions
+        would deadlock. Rows are locked in id order so that bulk operations cannot deadlock either.
+        The failure is expected and retried: not a bad query worth an ERROR in the log.
+        """
+        if not self:
+            return
+        ids = tuple(sorted(self.ids))
+        self.env.cr.execute(
+            "SELECT id FROM op_student WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", [ids], log_exceptions=False
+        )
+        self.env.cr.execute("UPDATE op_student SET write_date = write_date WHERE id IN %s", [ids])
+
     def _mentor_capacity_limits(self):
         """{student id: mentee limit} (0: no limit): the student's own limit, else the program default."""
         default = self.env["res.config.settings"]._mentor_setting("capacity")

@@ -75,7 +75,8 @@ class TestConcurrency(BaseCase):
         )
         batch = fx._create_batch(f"{PREFIX}B1", course)
         batch_b = fx._create_batch(f"{PREFIX}B2", course)
-        _faculty_user, faculty = fx._create_faculty(f"{PREFIX}faculty", "Fay", "Concurrency", subject)
+        faculty_user, faculty = fx._create_faculty(f"{PREFIX}faculty", "Fay", "Concurrency", subject)
+        faculty_user2, faculty2 = fx._create_faculty(f"{PREFIX}faculty2", "Flo", "Concurrency", subject)
         users, students = {}, {}
         fx.exam = fx._create_exam(batch)
         for login in ("mentor1", "mentee"):
@@ -100,6 +101,10 @@ class TestConcurrency(BaseCase):
             )
             pending |= fx._create_application(candidate, env["op.student"], faculty=faculty, batch=batch)
         pending.with_user(admins[0]).action_submit()
+        # a candidate nobody nominated yet (two faculty will nominate them at once)
+        _user, nominee = fx._create_student(f"{PREFIX}nominee", "Nominee", "Concurrency", batch, marks=95, portal=False)
+        cls.nominee_id = nominee.id
+        cls.faculty_ids = {faculty_user.id: faculty.id, faculty_user2.id: faculty2.id}
         cls.admin_ids = [admin.id for admin in admins]
         cls.logins = {login: user.login for login, user in users.items()}
         cls.student_ids = {login: student.id for login, student in students.items()}
@@ -108,7 +113,7 @@ class TestConcurrency(BaseCase):
             "subject": subject.ids,
             "course": course.ids,
             "batch": (batch | batch_b).ids,
-            "faculty": faculty.ids,
+            "faculty": (faculty | faculty2).ids,
         }
         fx.env = None
 
@@ -238,6 +243,44 @@ class TestConcurrency(BaseCase):
         outcomes = self._race((self.admin_ids[0], approve), (self.admin_ids[1], reject))
         winner = "approve" if outcomes[0][0] is True else "reject"
         self._check_decided_once(application_id, winner, outcomes)
+
+    def test_two_faculty_nominate_the_same_student_at_once(self):
+        """Exactly one nomination is stored; the other faculty gets the usual "Duplicate mentor"
+        message (after one replay: they waited for the student's row lock), and nothing of theirs."""
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            batch = env["op.batch"].browse(self.record_ids["batch"][0])
+            vals = {
+                "course_id": batch.course_id.id,
+                "batch_id": batch.id,
+                "student_id": self.nominee_id,
+                "mentor_focus_id": [Command.set(env.ref("op_student_mentor.mentor_focus_academic").ids)],
+                "reason_for_mentorship": "Nominated twice at once.",
+            }
+
+        def nominate(faculty_id, env):
+            application = env["op.mentor.details"].create({**vals, "faculty_id": faculty_id})
+            application.action_submit()
+            return application.id
+
+        outcomes = self._race(
+            *((uid, partial(nominate, faculty_id)) for uid, faculty_id in self.faculty_ids.items())
+        )
+        created = [outcome for outcome, _tries in outcomes if isinstance(outcome, int)]
+        errors = [(outcome, tries) for outcome, tries in outcomes if isinstance(outcome, Exception)]
+        self.assertEqual(len(created), 1, outcomes)
+        self.assertEqual(len(errors), 1, outcomes)
+        error, tries = errors[0]
+        self.assertIsInstance(error, UserError, repr(error))
+        self.assertRegex(str(error), r"^Duplicate mentor: Nominee Concurrency already has application APP\d+")
+        # the loser waited for the student's lock and replayed on the snapshot where the winner's nomination is
+        # (more than one replay only if the machine is slow enough for an unrelated conflict)
+        self.assertGreaterEqual(tries, 2)
+        with self.registry.cursor() as cr:
+            applications = self._env(cr)["op.mentor.details"].search([("student_id", "=", self.nominee_id)])
+            self.assertEqual(applications.ids, created)
+            self.assertEqual(applications.status, "pending")
+            self.assertIn(str(error).split("application ")[1].split(" ")[0], applications.name)
 
     def test_two_mentors_create_meetings_for_one_mentee(self):
         """Both succeed at the first try: nothing they write is shared."""
