@@ -12,6 +12,8 @@ class MentorMeetingExport(http.Controller):
 
         Read as the current user: record rules decide, a meeting they may not read is a 404.
         """
+        if not isinstance(ids, str):  # e.g. a file uploaded under that name
+            raise request.not_found()
         try:
             meeting_ids = [int(i) for i in ids.split(",") if i.strip()]
         except ValueError:

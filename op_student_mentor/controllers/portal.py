@@ -799,3 +799,29 @@ class MentorCustomerPortal(CustomerPortal):
         domain = [("meeting_students", "in", student.ids)] if student else [(0, "=", 1)]
         meetings = request.env["op.mentor.meeting"].search(domain, order="date, id")
         return self._mentor_ics_response(meetings.sudo(), "my-mentorship-meetings.ics")
+
+    # ------------------------------------------------------------
+    # ANY OTHER URL UNDER THE MEETING PAGES
+    # ------------------------------------------------------------
+
+    @http.route(
+        ["/my/mentor/meetings/<path:unknown>", "/my/mentorship/meetings/<path:unknown>"],
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        readonly=True,
+    )
+    def portal_mentor_meeting_unknown(self, unknown=None, **kw):
+        """The website's 404 page for what is not a meeting id (``/my/mentor/meetings/abc/done``,
+        ``…/page/x``, ``…/%00``).
+
+        The meeting routes take ``<int:…>``; anything else matched no route at all, and Odoo then
+        looked the URL up as an attachment (``ir.http._serve_fallback``), also when a route raises
+        ``NotFound`` (``http_routing``'s ``_handle_error``). A NUL character in the URL
+        (``/my/mentor/meetings/%00``) makes that lookup fail in psycopg2 ("A string literal cannot
+        contain NUL"): a 500. So the page is rendered here, without that lookup. The ``<path>``
+        converter ranks after every static part and other converter: this route only gets what no
+        meeting route takes.
+        """
+        return request.render("http_routing.404", {}, status=404)

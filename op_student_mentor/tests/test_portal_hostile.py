@@ -102,12 +102,30 @@ def field_value(valid):
     return st.one_of(st.just(MISSING), st.just(FILE), text_values, st.just(valid), st.just(valid))
 
 
-# Path segments where the routes expect an id. Not "%00": a NUL in a URL that matches no route
-# is a 500 of Odoo's website module for any URL (its page lookup), not of these routes.
+# Path segments where the routes expect an id (what is not one reaches the addon's catch-all 404 route;
+# before it, a NUL gave a 500 in Odoo's attachment lookup of unknown URLs).
+GARBAGE_IDS = ["%00", "1%00", "%001", "%2F", "9" * 30, "2147483648", "-2147483649", "%FF"]
 path_ids = st.one_of(
     st.sampled_from(["-1", "0", "abc", "99999999999999999999", "1.5", "1;DROP", "%2e%2e", "1e3", "%20", "0x10"]),
+    st.sampled_from(GARBAGE_IDS),
     st.integers(min_value=-(2**40), max_value=2**40).map(str),
 )
+# Every route with an id in its path: (method, URL pattern).
+ID_ROUTES = [
+    ("GET", "/my/mentor/meetings/{}"),
+    ("GET", "/my/mentor/meetings/page/{}"),
+    ("GET", "/my/mentor/meetings/{}/session"),
+    ("POST", "/my/mentor/meetings/{}/session"),
+    ("POST", "/my/mentor/meetings/{}/next"),
+    ("POST", "/my/mentor/meetings/{}/done"),
+    ("POST", "/my/mentor/meetings/{}/cancel"),
+    ("POST", "/my/mentor/meetings/{}/missed"),
+    ("POST", "/my/mentor/meetings/{}/reschedule"),
+    ("GET", "/my/mentorship/meetings/{}"),
+    ("GET", "/my/mentorship/meetings/page/{}"),
+    ("GET", "/my/mentorship/meetings/{}/ics"),
+    ("POST", "/my/mentorship/meetings/{}/rate"),
+]
 
 # What each login must never see: the names and links of the other "world" of MentorCommon.
 WORLD_A = ("Weekly check-in", "weekly-check-in", "Eli Mentee", "Maya Mentor")
@@ -383,6 +401,55 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
         self.assertSafeResponse(response, login)
         self.assertIn(response.status_code, (302, 303, 400, 403, 404) if login else (302, 303, 400, 404))
         self.assertFalse(self.assertOnlyChanged(before))
+
+    def test_garbage_ids_in_urls(self):
+        """A NUL, a slash, a number out of PostgreSQL's range… where a route expects an id: a 404 (or
+        Odoo's redirect of a doubled slash, then a 404), never a 5xx, for every role; nothing written."""
+        before = self._snapshot()
+        for login, garbage in (
+            ("mentor", GARBAGE_IDS),
+            (None, GARBAGE_IDS),
+            ("mentee", ["%00", "1%00"]),
+            ("mentor_other", ["%00", "1%00"]),
+        ):
+            for method, route in ID_ROUTES:
+                for junk in garbage:
+                    url = route.format(junk)
+                    with self.subTest(login=login, url=url, method=method), mute_logger("odoo.http"):
+                        response = self._send(url, login=login, data={"close_reason": "illness"}, method=method)
+                        redirects = 0
+                        while response.status_code in (301, 308) and redirects < 3:
+                            # Odoo's routing: "//" merged, then the trailing "/" dropped (the list, a page
+                            # of meetings or a 404: what the URL without the slash is)
+                            location = response.headers["Location"].split(self.base_url())[-1]
+                            self.assertTrue(location.startswith(route.split("{}")[0].rstrip("/")), location)
+                            response = self._send(location, login=login, method=method)
+                            redirects += 1
+                        self.assertSafeResponse(response, login)
+                        if "%2F" in junk:
+                            self.assertLess(response.status_code, 500)
+                        elif "%00" in junk or "%FF" in junk:
+                            self.assertEqual(response.status_code, 404)  # the catch-all route's page
+                        elif route.endswith("page/{}"):
+                            # a page number (the last page), or no page at all
+                            self.assertIn(response.status_code, (200, 303, 403, 404))
+                        else:
+                            # out of range: the route's 404 (a refusal for non-mentors, a login for visitors)
+                            self.assertIn(response.status_code, (404, 403) if login else (303, 404))
+        self.assertFalse(self.assertOnlyChanged(before))
+
+    def test_export_ics_garbage_ids(self):
+        """The backend's calendar export with ids that are not ids (NUL, huge, a file): a 404."""
+        for ids in ("\x00", "1\x00", "9" * 30, "2147483648", "1,,abc", FILE):
+            with self.subTest(ids=ids), mute_logger("odoo.http"):
+                if ids is FILE:
+                    response = self._send("/op_student_mentor/meetings.ics", login="mentor_admin", data={"ids": FILE})
+                else:
+                    self.authenticate("mentor_admin", "mentor_admin")
+                    response = self.opener.get(
+                        self.base_url() + "/op_student_mentor/meetings.ics", params={"ids": ids}, timeout=30
+                    )
+                self.assertEqual(response.status_code, 404, response.text[:500])
 
     @HOSTILE_SETTINGS
     @given(
