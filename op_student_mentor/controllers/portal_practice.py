@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import psycopg2
 import pytz
 
-from odoo import fields, http
+from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
@@ -177,7 +177,9 @@ class MentorPracticePortal(MentorCustomerPortal):
             "token": uuid.uuid4().hex,
         }
 
-    def _mentor_session_page_values(self, meeting_sudo, student, form=None, errors=None, next_form=None, **extra):
+    def _mentor_session_page_values(
+        self, meeting_sudo, student, form=None, errors=None, next_form=None, absent_ids=None, **extra
+    ):
         rows = self._mentor_session_rows(meeting_sudo, student)
         planned = (
             request.env["op.mentor.meeting"]
@@ -200,6 +202,7 @@ class MentorPracticePortal(MentorCustomerPortal):
                 "mentor_meeting": meeting_sudo,
                 "rows": rows,
                 "form": form or self._mentor_session_form_defaults(rows),
+                "absent_ids": set(meeting_sudo.absent_student_ids.ids) if absent_ids is None else absent_ids,
                 "errors": errors or [],
                 "next_form": next_form or self._mentor_next_session_defaults(meeting_sudo),
                 "next_errors": [],
@@ -257,17 +260,22 @@ class MentorPracticePortal(MentorCustomerPortal):
             return request.render("op_student_mentor.portal_mentor_session_page", values)
         rows = self._mentor_session_rows(meeting_sudo, student)
         form, parsed, errors = self._mentor_session_parse(rows, post)
+        # Mentees who did not come (any attendee, also one whose notes the faculty recorded).
+        absent_ids = {row["mentee"].id for row in rows if self._mentor_text(post.get(f"{row['mentee'].id}-absent"))}
         if not errors:
             try:
                 with request.env.cr.savepoint():
                     self._mentor_session_save(meeting_sudo, rows, parsed)
+                    self._mentor_session_save_absences(meeting_sudo, rows, absent_ids)
             except psycopg2.IntegrityError:
                 errors.append(request.env._("This session was recorded meanwhile; reload the page."))
             except (ValidationError, UserError, AccessError) as error:
                 errors.append(error.args[0])
             else:
                 return request.redirect(f"/my/mentor/meetings/{meeting_sudo.id}/session?message=saved")
-        values = self._mentor_session_page_values(meeting_sudo, student, form=form, errors=errors)
+        values = self._mentor_session_page_values(
+            meeting_sudo, student, form=form, errors=errors, absent_ids=absent_ids
+        )
         return request.render("op_student_mentor.portal_mentor_session_page", values)
 
     def _mentor_session_parse(self, rows, post):
@@ -430,6 +438,17 @@ class MentorPracticePortal(MentorCustomerPortal):
                 # the host and allocation checks above and the mentor's own write on the follow-up
                 followup.sudo().at_risk_reason = data["at_risk"]
                 followup.student_id.sudo()._mentor_flag_at_risk(data["at_risk"])
+
+    def _mentor_session_save_absences(self, meeting_sudo, rows, absent_ids):
+        """Mark absent the attendees ticked "Did not come", present the others of the page, as the mentor
+        (the host writes their meeting; the meeting checks they are its mentees)."""
+        on_page = {row["mentee"].id for row in rows}
+        current = set(meeting_sudo.absent_student_ids.ids)
+        wanted = (current - on_page) | absent_ids
+        if wanted != current:
+            request.env["op.mentor.meeting"].browse(meeting_sudo.id).write(
+                {"absent_student_ids": [Command.set(sorted(wanted))]}
+            )
 
     # ------------------------------------------------------------
     # MENTOR: NEXT SESSION

@@ -104,6 +104,18 @@ class OpMentorMeeting(models.Model):
         tracking=True,
         help="Discovery is proposed until a session with these mentees took place.",
     )
+    absent_student_ids = fields.Many2many(
+        "op.student",
+        "op_mentor_meeting_absent_rel",
+        "meeting_id",
+        "student_id",
+        string="Absent Mentees",
+        copy=False,
+        ondelete="restrict",
+        domain="[('id', 'in', meeting_students)]",
+        help="Mentees who did not come to this meeting, which took place for the others (set once it is done). "
+        "Each absence counts as a no-show of that mentee; a meeting that did not take place is marked missed.",
+    )
     description = fields.Text(
         "Agenda / Notes",
         compute="_compute_description",
@@ -342,6 +354,28 @@ class OpMentorMeeting(models.Model):
                     self.env._("A meeting can only be rescheduled from a meeting of the same mentor.")
                 )
 
+    @api.constrains("absent_student_ids", "meeting_students", "status")
+    def _check_absent_students(self):
+        # as superuser: a portal host writes the absences but may not read the students themselves
+        for meeting in self.sudo().filtered("absent_student_ids"):
+            if meeting.status != "done":
+                raise ValidationError(
+                    self.env._(
+                        "Mentees are marked absent once meeting %(name)s is done; a meeting that did not take place "
+                        "is marked missed.",
+                        name=meeting.meeting_name,
+                    )
+                )
+            outsiders = meeting.absent_student_ids - meeting.meeting_students
+            if outsiders:
+                raise ValidationError(
+                    self.env._(
+                        "%(students)s is not a mentee of meeting %(name)s.",
+                        students=", ".join(outsiders.mapped("name")),
+                        name=meeting.meeting_name,
+                    )
+                )
+
     @api.constrains("student_id", "meeting_students")
     def _check_attendees(self):
         meetings = self.filtered(lambda m: m.student_id.sudo().is_mentor)
@@ -437,7 +471,7 @@ class OpMentorMeeting(models.Model):
         if vals.get("status") == "done":
             self._mentor_resolve_inactivity()
             self.student_id._mentor_check_term()  # recognition of a completed term
-        if vals.get("status") in self._mentor_missed_statuses():
+        if vals.get("status") in self._mentor_missed_statuses() or vals.get("absent_student_ids"):
             self._mentor_flag_repeated_misses()
         return result
 
@@ -666,7 +700,8 @@ class OpMentorMeeting(models.Model):
 
     def _mentor_flag_repeated_misses(self):
         """Two missed or cancelled meetings in a row for a mentee raise the at-risk alert (the guides:
-        missed sessions cost funded students their funding)."""
+        missed sessions cost funded students their funding); a meeting held without them (absent) is
+        missed for them."""
         missed = self._mentor_missed_statuses()
         for mentee in self.sudo().meeting_students:
             latest = self.sudo().search(
@@ -674,7 +709,7 @@ class OpMentorMeeting(models.Model):
                 order="date desc, id desc",
                 limit=2,
             )
-            if len(latest) == 2 and all(meeting.status in missed for meeting in latest):
+            if len(latest) == 2 and all(m.status in missed or mentee in m.absent_student_ids for m in latest):
                 mentee._mentor_flag_at_risk(self.env._("Two meetings missed or cancelled in a row."))
 
     def _mentor_had_session(self):

@@ -69,7 +69,11 @@ class OpStudent(models.Model):
         groups="op_student_mentor.group_op_mentor_faculty",
     )
     mentee_missed_count = fields.Integer(
-        "No-shows (as Mentee)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+        "No-shows (as Mentee)",
+        compute="_compute_meeting_close_counts",
+        groups="op_student_mentor.group_op_mentor_faculty",
+        help="Meetings of the student's mentors marked missed, and meetings held without the student (absent): "
+        "once per meeting.",
     )
     mentor_at_risk = fields.Boolean("At Risk", readonly=True, copy=False, tracking=True, index=True)
     mentor_at_risk_reason = fields.Text("At-risk Reason", readonly=True, copy=False)
@@ -145,12 +149,22 @@ class OpStudent(models.Model):
         for role, fname in (("mentor", "student_id"), ("mentee", "meeting_students")):
             groups = Meeting._read_group([(fname, "in", self.ids)], [fname], aggregates) if self.ids else []
             by_role[role] = {student.id: counts for student, *counts in groups}
+        # A mentee's no-shows also count the meetings held without them (only done meetings have absentees).
+        absences = {
+            student.id: count
+            for student, count in (
+                Meeting._read_group([("absent_student_ids", "in", self.ids)], ["absent_student_ids"], ["__count"])
+                if self.ids
+                else []
+            )
+        }
         for student in self:
             for role, counts in by_role.items():
                 cancelled, late, missed = counts.get(student.id, (0, 0, 0))
                 student[f"{role}_cancel_count"] = cancelled
                 student[f"{role}_late_cancel_count"] = late
                 student[f"{role}_missed_count"] = missed
+            student.mentee_missed_count += absences.get(student.id, 0)
 
     # ------------------------------------------------------------
     # CONSTRAINTS

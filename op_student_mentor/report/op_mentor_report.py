@@ -54,7 +54,16 @@ class OpMentorReport(models.Model):
             "company_id",
             "active",
         ],
-        "op.mentor.meeting": ["meeting_name", "date", "date_end", "student_id", "company_id", "status"],
+        "op.mentor.meeting": [
+            "meeting_name",
+            "date",
+            "date_end",
+            "student_id",
+            "company_id",
+            "status",
+            "meeting_students",
+            "absent_student_ids",
+        ],
         "op.mentor.followup": ["name", "meeting_date", "allocation_id", "student_id", "company_id", "status"],
         "op.student": ["mentor_at_risk"],
     }
@@ -64,6 +73,7 @@ class OpMentorReport(models.Model):
             ("application", "Application"),
             ("allocation", "Mentor Allocation"),
             ("meeting", "Meeting"),
+            ("no_show", "Mentee No-show"),
             ("followup", "Follow-up"),
         ],
         "Record Type",
@@ -101,6 +111,12 @@ class OpMentorReport(models.Model):
         readonly=True,
         help="Marked missed (no-show), or still scheduled after their end: neither held nor cancelled.",
     )
+    nbr_mentee_no_shows = fields.Integer(
+        "Mentee No-shows",
+        readonly=True,
+        help="Per mentee: the meetings marked missed and the meetings held without them (absent), once per "
+        "mentee and meeting. Group by Mentee.",
+    )
     nbr_followups = fields.Integer("Follow-ups", readonly=True)
     nbr_followups_completed = fields.Integer("Follow-ups Completed", readonly=True)
     nbr_followups_missed = fields.Integer("Follow-ups Missed", readonly=True)
@@ -121,6 +137,7 @@ class OpMentorReport(models.Model):
         "nbr_meetings_done",
         "nbr_meetings_cancelled",
         "nbr_meetings_missed",
+        "nbr_mentee_no_shows",
         "nbr_followups",
         "nbr_followups_completed",
         "nbr_followups_missed",
@@ -169,8 +186,21 @@ class OpMentorReport(models.Model):
             ),
         )
 
+    # The course, batch and faculty of a meeting ``m``: those of the host's allocation (the active, latest one).
+    _MEETING_ALLOCATION = SQL(
+        """
+        LEFT JOIN LATERAL (
+                    SELECT a.faculty_id, a.course_id, a.batch_id
+                      FROM op_mentor_allocation a
+                     WHERE a.mentor_id = m.student_id
+                  ORDER BY a.active DESC, a.id DESC
+                     LIMIT 1
+                   ) alloc ON TRUE
+        """
+    )
+
     def _select_meetings(self):
-        """Meetings, with the course, batch and faculty of the host's allocation (the active, latest one)."""
+        """Meetings, with the course, batch and faculty of the host's allocation."""
         return SQL(
             """
             SELECT 'meeting' AS kind, m.id AS res_id, m.meeting_name AS name, m.date::date AS date,
@@ -179,13 +209,7 @@ class OpMentorReport(models.Model):
                    m.status AS meeting_status, NULL AS followup_status,
                    %s
               FROM op_mentor_meeting m
-         LEFT JOIN LATERAL (
-                    SELECT a.faculty_id, a.course_id, a.batch_id
-                      FROM op_mentor_allocation a
-                     WHERE a.mentor_id = m.student_id
-                  ORDER BY a.active DESC, a.id DESC
-                     LIMIT 1
-                   ) alloc ON TRUE
+              %s
             """,
             self._measures(
                 nbr_meetings=SQL("1"),
@@ -196,6 +220,29 @@ class OpMentorReport(models.Model):
                     "(m.status = 'scheduled' AND COALESCE(m.date_end, m.date) < (now() AT TIME ZONE 'UTC'))"
                 ),
             ),
+            self._MEETING_ALLOCATION,
+        )
+
+    def _select_no_shows(self):
+        """One row per mentee and meeting they missed: the meeting marked missed, or held without them."""
+        return SQL(
+            """
+            SELECT 'no_show' AS kind, m.id AS res_id, m.meeting_name AS name, m.date::date AS date,
+                   alloc.faculty_id, alloc.course_id, alloc.batch_id, m.student_id AS mentor_id,
+                   rel.student_id AS mentee_id, m.company_id, NULL AS application_status,
+                   m.status AS meeting_status, NULL AS followup_status,
+                   %s
+              FROM op_mentor_meeting m
+              JOIN op_mentor_meeting_student_rel rel ON rel.meeting_id = m.id
+              %s
+             WHERE m.status = 'missed'
+                OR EXISTS (
+                    SELECT 1 FROM op_mentor_meeting_absent_rel absent
+                     WHERE absent.meeting_id = m.id AND absent.student_id = rel.student_id
+                   )
+            """,
+            self._measures(nbr_mentee_no_shows=SQL("1")),
+            self._MEETING_ALLOCATION,
         )
 
     def _select_followups(self):
@@ -218,7 +265,13 @@ class OpMentorReport(models.Model):
 
     def _query(self):
         parts = SQL(" UNION ALL ").join(
-            [self._select_applications(), self._select_allocations(), self._select_meetings(), self._select_followups()]
+            [
+                self._select_applications(),
+                self._select_allocations(),
+                self._select_meetings(),
+                self._select_no_shows(),
+                self._select_followups(),
+            ]
         )
         return SQL(
             "SELECT row_number() OVER (ORDER BY rows.kind, rows.res_id, rows.mentee_id) AS id, rows.* FROM (%s) rows",
@@ -240,6 +293,7 @@ class OpMentorReport(models.Model):
             "application": "op.mentor.details",
             "allocation": "op.mentor.allocation",
             "meeting": "op.mentor.meeting",
+            "no_show": "op.mentor.meeting",
             "followup": "op.mentor.followup",
         }[self.kind]
         return {

@@ -242,6 +242,131 @@ class TestMeetingClose(MentorCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestMenteeAbsence(MentorCommon):
+    """A meeting held without some of its mentees: each absence is a no-show of that mentee."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_mentee_2, cls.student_mentee_2 = cls._create_student("mentee_2", "Lea", "Second", cls.batch, marks=60)
+        cls.allocation.student_ids = [Command.link(cls.student_mentee_2.id)]
+        cls.both = cls.student_mentee | cls.student_mentee_2
+
+    def _held(self, name, absent=None, day=10):
+        """A meeting of the mentor with both mentees, held on 2031-03-<day>; ``absent`` marked absent by the host."""
+        with freeze_time("2031-03-01 09:00:00"):
+            meeting = self._create_meeting(self.student_mentor, self.both, name, date=datetime(2031, 3, day, 14, 0))
+        with freeze_time(f"2031-03-{day} 15:00:00"):
+            meeting.with_user(self.user_mentor).action_done()
+            if absent:
+                meeting.with_user(self.user_mentor).write({"absent_student_ids": [Command.set(absent.ids)]})
+        return meeting
+
+    def _missed(self, name, day=10):
+        with freeze_time("2031-03-01 09:00:00"):
+            meeting = self._create_meeting(self.student_mentor, self.both, name, date=datetime(2031, 3, day, 14, 0))
+        with freeze_time(f"2031-03-{day} 15:00:00"):
+            meeting.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+        return meeting
+
+    def _report_no_shows(self, user=None):
+        Report = self.env["op.mentor.report"].with_user(user or self.user_admin)
+        groups = Report._read_group([], ["mentee_id"], ["nbr_mentee_no_shows:sum"])
+        return {mentee: count for mentee, count in groups if mentee and count}
+
+    def test_absence_counts_once_per_mentee_and_meeting(self):
+        held = self._held("Held without Lea", absent=self.student_mentee_2, day=10)
+        self.assertEqual(held.status, "done")
+        self.assertEqual(held.missed_count, 0, "the meeting itself was held")
+        self._missed("Nobody came", day=12)
+        self._held("Everyone came", day=14)
+        # student form (faculty of the allocation): whole-meeting misses + absences
+        mentee = self.student_mentee.with_user(self.user_faculty)
+        mentee_2 = self.student_mentee_2.with_user(self.user_faculty)
+        self.assertEqual(mentee.mentee_missed_count, 1)
+        self.assertEqual(mentee_2.mentee_missed_count, 2)
+        self.assertEqual(self.student_mentor.with_user(self.user_faculty).mentor_missed_count, 1)
+        # Mentorship Overview: one no-show row per mentee and meeting, in the faculty's program
+        for user in (self.user_admin, self.user_faculty):
+            with self.subTest(user=user.login):
+                self.assertEqual(
+                    self._report_no_shows(user), {self.student_mentee: 1, self.student_mentee_2: 2}
+                )
+        self.assertFalse(self._report_no_shows(self.user_faculty_other))
+        rows = self.env["op.mentor.report"].search([("kind", "=", "no_show"), ("res_id", "=", held.id)])
+        self.assertEqual(rows.mentee_id, self.student_mentee_2)
+        self.assertEqual(rows.mentor_id, self.student_mentor)
+        self.assertEqual(rows.action_open_record()["res_model"], "op.mentor.meeting")
+        # the meeting counts of the report are unchanged by the no-show rows
+        meetings = self.env["op.mentor.report"]._read_group(
+            [("mentor_id", "=", self.student_mentor.id)], [], ["nbr_meetings:sum", "nbr_meetings_missed:sum"]
+        )
+        self.assertEqual(meetings, [(4, 1)])
+
+    def test_absence_rules(self):
+        scheduled = self._create_meeting(self.student_mentor, self.both, "Not yet")
+        meeting = scheduled.with_user(self.user_mentor)
+        with self.assertRaisesRegex(ValidationError, "once meeting Not yet is done"), self.env.cr.savepoint():
+            meeting.write({"absent_student_ids": [Command.set(self.student_mentee.ids)]})
+        held = self._held("Held")
+        foreign = self.student_mentee_other
+        with self.assertRaisesRegex(ValidationError, "Iris Mentee is not a mentee"), self.env.cr.savepoint():
+            held.write({"absent_student_ids": [Command.link(foreign.id)]})
+        missed = self._missed("Missed", day=12)
+        with self.assertRaisesRegex(ValidationError, "is marked missed"), self.env.cr.savepoint():
+            missed.write({"absent_student_ids": [Command.link(self.student_mentee.id)]})
+        self.assertFalse((scheduled | held | missed).absent_student_ids)
+        # every mentee absent: allowed (each counts one no-show), and not copied to a next meeting
+        held.with_user(self.user_mentor).write({"absent_student_ids": [Command.set(self.both.ids)]})
+        self.assertEqual(self.student_mentee.with_user(self.user_admin).mentee_missed_count, 2)
+        self.assertFalse(held.copy({"status": "scheduled"}).absent_student_ids)
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.addons.base.models.ir_model")
+    def test_absence_written_by_host_and_administrator_only(self):
+        held = self._held("Held")
+        for user in (self.user_mentee, self.user_mentee_2, self.user_mentor_other, self.user_faculty):
+            with self.subTest(user=user.login), self.assertRaises(AccessError), self.env.cr.savepoint():
+                held.with_user(user).write({"absent_student_ids": [Command.set(self.student_mentee.ids)]})
+        self.assertFalse(held.absent_student_ids)
+        held.with_user(self.user_admin).write({"absent_student_ids": [Command.set(self.student_mentee_2.ids)]})
+        self.assertEqual(held.absent_student_ids, self.student_mentee_2)
+        # the backend form shows the field once the meeting is done, limited to its mentees
+        form = Form(held.with_user(self.user_admin))
+        form.absent_student_ids.add(self.student_mentee)
+        form.save()
+        self.assertEqual(held.absent_student_ids, self.both)
+
+    def test_two_absences_in_a_row_flag_at_risk(self):
+        """The mentee's at-risk rule: two meetings in a row missed for them, absent or not held."""
+        self._held("First", absent=self.student_mentee_2, day=10)
+        self.assertFalse(self.student_mentee_2.mentor_at_risk, "one absence is not a pattern")
+        self._held("Second", absent=self.student_mentee_2, day=12)
+        self.assertTrue(self.student_mentee_2.mentor_at_risk)
+        self.assertIn("Two meetings missed or cancelled in a row", self.student_mentee_2.mentor_at_risk_reason)
+        self.assertFalse(self.student_mentee.mentor_at_risk, "Eli came both times")
+        # an absence, then a meeting marked missed: two in a row for Eli too
+        self._held("Third", absent=self.student_mentee, day=14)
+        self.assertFalse(self.student_mentee.mentor_at_risk)
+        self._missed("Fourth", day=16)
+        self.assertTrue(self.student_mentee.mentor_at_risk)
+
+    def test_counts_query_count_constant_with_absences(self):
+        self._held("Held", absent=self.student_mentee_2)
+        everyone = self.env["op.student"].search([])
+
+        def queries(students):
+            students = students.with_user(self.user_admin)
+            self.env.invalidate_all()
+            students.fetch(["name"])
+            before = self.cr.sql_log_count
+            students.mapped("mentee_missed_count")
+            return self.cr.sql_log_count - before
+
+        queries(everyone)
+        self.assertEqual(queries(everyone), queries(self.student_mentee_2))
+
+
+@tagged("post_install", "-at_install")
 class TestSessionSettings(MentorCommon):
     def test_settings_validated(self):
         Settings = self.env["res.config.settings"]

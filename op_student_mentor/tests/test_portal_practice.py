@@ -262,6 +262,44 @@ class TestMentorPracticePortal(MentorPortalCommon):
         self.assertIn("Deliverable 1 half done", page)
         self.assertNotIn("No progress for three weeks", page)
 
+    def test_record_session_absent(self):
+        """"Did not come" marks the mentee absent from the meeting held (a no-show of theirs); unticked, present."""
+        m = f"{self.student_mentee.id}-"
+        page = self._get(self.session_url, "mentor").text
+        self.assertIn(f'name="{m}absent"', page)
+        self.assertNotIn('checked="checked"', page.split(f'name="{m}absent"')[1].split(">")[0])
+        response = self._post(self.session_url, self._session_form(absent="1"))
+        self.assertIn(response.status_code, (302, 303), response.text[:1000])
+        self.assertEqual(self.meeting.absent_student_ids, self.student_mentee)
+        self.assertEqual(self._session_followups().status, "completed", "the notes are kept (why, what next)")
+        self.assertEqual(self.student_mentee.with_user(self.user_faculty).mentee_missed_count, 1)
+        page = self._get(self.session_url, "mentor").text
+        self.assertIn('checked="checked"', page.split(f'name="{m}absent"')[1].split(">")[0])
+        self._post(self.session_url, self._session_form())
+        self.assertFalse(self.meeting.absent_student_ids)
+        self.assertEqual(self.student_mentee.with_user(self.user_faculty).mentee_missed_count, 0)
+
+    @mute_logger("odoo.http")
+    def test_record_session_absent_refused(self):
+        """Only the host marks absences, only for the meeting's mentees, and nothing on a refused form."""
+        data = self._session_form(absent="1")
+        data[f"{self.student_mentee_other.id}-absent"] = "1"  # not a mentee of this meeting: ignored
+        self.assertNotFound(self._post(self.session_url, data, login="mentor_other"))
+        for login in ("mentee", "student_other"):
+            with self.subTest(login=login):
+                self.assertRefused(self._post(self.session_url, data, login=login))
+        response = self._post(self.session_url, data, login=None)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+        response = self._post(self.session_url, dict(data, **{f"{self.student_mentee.id}-project_progress": "150"}))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("between 0 and 100", response.text)
+        self.assertIn('checked="checked"', response.text.split(f'name="{self.student_mentee.id}-absent"')[1][:200])
+        self.assertFalse(self.meeting.absent_student_ids, "nothing written")
+        self.assertFalse(self._session_followups())
+        self._post(self.session_url, data)
+        self.assertEqual(self.meeting.absent_student_ids, self.student_mentee)
+
     def test_faculty_only_record_is_not_the_mentors(self):
         self.Followup.create(
             {
@@ -447,6 +485,9 @@ class TestMentorPracticePortal(MentorPortalCommon):
             with self.subTest(url=url):
                 self.assertEqual(self._query_count(url, login), small[url])
         self.assertEqual(self._get("/my/mentorship/goals", "mentee").text.count("o_mentorship_goal_row"), 46)
+        # absences shown on the session page: the same count
+        self.meeting.absent_student_ids = self.student_mentee
+        self.assertEqual(self._query_count(self.session_url, "mentor"), small[self.session_url])
 
     # ------------------------------------------------------------
     # Tour: a mentor's week
