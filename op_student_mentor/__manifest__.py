@@ -1,6 +1,6 @@
 {
     "name": "Student Mentor",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Education",
     "summary": "Peer mentorship for OpenEduCat: mentor applications, allocations, "
     "video meetings from the portal, follow-ups, SMART goals",

@@ -278,13 +278,14 @@ class Seeder:
         )
         cr.execute(
             """
-            INSERT INTO op_mentor_goal (followup_id, student_id, mentor_id, company_id, name, indicator, deadline,
-                    state, is_smart, visibility, create_uid, write_uid, create_date, write_date)
-            SELECT f.id, f.student_id, f.mentor_id, f.company_id, 'Bench skill ' || g, 'Checked at the next session',
-                   f.meeting_date + 7, (ARRAY['open','achieved','partly','not_achieved'])[1 + g %% 4], true, f.visibility,
+            INSERT INTO op_mentor_goal (followup_id, student_id, mentor_id, faculty_id, company_id, name, indicator,
+                    deadline, state, is_smart, visibility, create_uid, write_uid, create_date, write_date)
+            SELECT f.id, f.student_id, f.mentor_id, f.faculty_id, f.company_id, 'Bench skill ' || g,
+                   'Checked at the next session', f.meeting_date + 7,
+                   (ARRAY['open','achieved','partly','not_achieved'])[1 + g %% 4], true, f.visibility,
                    1, 1, now(), now()
               FROM generate_series(1, %s) g
-              JOIN (SELECT id, student_id, mentor_id, company_id, meeting_date, visibility,
+              JOIN (SELECT id, student_id, mentor_id, faculty_id, company_id, meeting_date, visibility,
                            row_number() OVER (ORDER BY id DESC) - 1 AS n
                       FROM op_mentor_followup) f ON f.n = (g - 1) / 2
         """,

@@ -18,6 +18,8 @@ class OpMentorGoal(models.Model):
     followup_id = fields.Many2one("op.mentor.followup", "Follow-up", required=True, ondelete="cascade", index=True)
     student_id = fields.Many2one(related="followup_id.student_id", store=True, index=True, string="Mentee")
     mentor_id = fields.Many2one(related="followup_id.mentor_id", store=True, string="Mentor")
+    # stored for the faculty's record rule: one indexed column against the user's faculty ids, no join
+    faculty_id = fields.Many2one(related="followup_id.faculty_id", store=True, index=True, string="Faculty")
     name = fields.Char(
         "Skill / Criterion",
         required=True,
@@ -27,6 +29,7 @@ class OpMentorGoal(models.Model):
         "Measurable Indicator", help="Measurable: how progress or completion is checked, e.g. 80% of the course done."
     )
     deadline = fields.Date(
+        index=True,  # the list's order (deadline, id): its first page walks the index, no sort of every goal
         compute="_compute_deadline",
         store=True,
         readonly=False,

@@ -712,6 +712,30 @@ class TestAccessWorkflow(MentorSecurityCommon):
         self.assertIn(self.meeting_other, hosted)
         self.assertEqual(Meeting.search([]), hosted)
 
+    def test_faculty_found_by_employee_user(self):
+        """A faculty record may reach its user through its employee rather than its contact (OpenEduCat's
+        two links): every faculty rule (issue 8: one indexed faculty column against the user's faculty ids)
+        grants that user the faculty's records, and moving the employee to another user moves them at once."""
+        self.env[GOAL].create({"followup_id": self.followup_other.id, "name": "Unit tests", "indicator": "80%"})
+        models = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, GOAL, RATING, REPORT)
+        expected = {model: self.env[model].with_user(self.user_faculty_other).search([]) for model in models}
+        for model in models:
+            self.assertTrue(expected[model], f"{model}: the fixtures give faculty B records")
+        first = new_test_user(self.env, "faculty_emp1", groups="base.group_user,openeducat_core.group_op_faculty")
+        second = new_test_user(self.env, "faculty_emp2", groups="base.group_user,openeducat_core.group_op_faculty")
+        for model in models:
+            self.assertFalse(self.env[model].with_user(first).search([]), f"{model}: not linked yet")
+        employee = self.env["hr.employee"].create({"name": "Faculty B (employee)", "user_id": first.id})
+        self.faculty_other.emp_id = employee
+        for model in models:
+            with self.subTest(model=model, user="employee's user"):
+                self.assertEqual(self.env[model].with_user(first).search([]), expected[model])
+        employee.user_id = second
+        for model in models:
+            with self.subTest(model=model, user="after the employee moved"):
+                self.assertFalse(self.env[model].with_user(first).search([]))
+                self.assertEqual(self.env[model].with_user(second).search([]), expected[model])
+
     @mute_logger(*RULE_LOGGERS)
     def test_faculty_reads_ratings_of_a_new_allocation_at_once(self):
         """The faculty rule on ratings reads the rated meeting's stored faculty_ids (as the meeting rule): an
