@@ -176,15 +176,16 @@ class Seeder:
             )
         return students
 
-    def applications(self, mentors, mentees_by_mentor, status):
+    def applications(self, mentors, mentees_by_mentor, status, faculties=None):
         Details = self.env["op.mentor.details"]
         focus = self.env.ref("op_student_mentor.mentor_focus_academic")
+        faculties = faculties or self.faculties
         vals = []
         for i, mentor in enumerate(mentors):
             batch = mentor.course_detail_ids[:1].batch_id
             vals.append(
                 {
-                    "faculty_id": self.faculties[i % len(self.faculties)].id,
+                    "faculty_id": faculties[i % len(faculties)].id,
                     "course_id": self.course.id,
                     "batch_id": batch.id,
                     "student_id": mentor.id,
@@ -402,11 +403,21 @@ def run_measures(registry, db, argv, args, workdir, scale):
         mentor_login = env["res.users"].search([("login", "=", "mentor@bench.test")]).login
         mentor = env["op.student"].search([("user_id.login", "=", "mentor@bench.test")])
         meeting_count = env["op.mentor.meeting"].search_count([("student_id", "=", mentor.id)])
+        upcoming_count = env["op.mentor.meeting"].search_count(
+            [("student_id", "=", mentor.id), ("date_end", ">=", datetime.now())]
+        )
         mentee = env["op.student"].search([("user_id.login", "=", "mentee@bench.test")])
         mentee_meeting = env["op.mentor.meeting"].search([("meeting_students", "in", mentee.ids)], limit=1)
         host_meeting = env["op.mentor.meeting"].search([("student_id", "=", mentor.id)], limit=1)
         pending_batch = env["op.batch"].search([("code", "=", "BPENDING")])
-    middle = max(1, (meeting_count // 80 + 1) // 2 + 1)
+    # The mentor's list shows the meetings to come, then the past ones: a page that holds both runs one more
+    # search than a page of one kind. The middle page is taken among the pages of past meetings, so that it
+    # has the same shape at both scales (the first page holds meetings to come at both).
+    from odoo.addons.portal.controllers.portal import CustomerPortal  # importable once the registry is loaded
+
+    per_page = CustomerPortal._items_per_page
+    first_past, last = -(-upcoming_count // per_page) + 1, max(1, -(-meeting_count // per_page))
+    middle = max(first_past, (first_past + last) // 2) if first_past <= last else last
 
     portal = Portal(db, argv, os.path.join(workdir, f"http-{scale}.log"), start_timeout=240)
     try:
@@ -415,7 +426,7 @@ def run_measures(registry, db, argv, args, workdir, scale):
             ("portal /my (mentor)", s_mentor, "/my"),
             ("portal /my (mentee)", s_mentee, "/my"),
             ("mentor meetings, first page", s_mentor, "/my/mentor/meetings"),
-            ("mentor meetings, middle page", s_mentor, f"/my/mentor/meetings/page/{middle}"),
+            ("mentor meetings, middle page (past)", s_mentor, f"/my/mentor/meetings/page/{middle}"),
             ("mentor mentees", s_mentor, "/my/mentor/mentees"),
             ("mentee meetings", s_mentee, "/my/mentorship/meetings"),
             ("meeting detail (mentor)", s_mentor, f"/my/mentor/meetings/{host_meeting.id}"),
@@ -555,7 +566,9 @@ def main():
         pending_batch = seeder._batch()
         pending_batch.code = "BPENDING"
         candidates = seeder.students(args.approve, pending_batch, marks=True)
-        seeder.applications(candidates, {}, "pending")
+        # nominated by half of the faculty: the measured faculty (faculty0) then has a full first page of
+        # applications (80) at the small scale too, so its list runs the capped count at both scales
+        seeder.applications(candidates, {}, "pending", faculties=seeder.faculties[:5])
         seeder.bulk_rows(small["meetings"], small["followups"], small["goals"])
         env.cr.commit()
     vacuum(db)
@@ -576,7 +589,9 @@ def main():
         seeder.grow(args.students - small["students"] - args.approve - NEWEST_PENDING, args.mentors - small["mentors"])
         # The newest applications are pending at both scales, so the first page of the list has the same
         # shape (activities to read) at both: at the small scale they are the 500 of the bulk approval.
-        seeder.applications(seeder.students(NEWEST_PENDING, seeder._batch(), marks=True), {}, "pending")
+        seeder.applications(
+            seeder.students(NEWEST_PENDING, seeder._batch(), marks=True), {}, "pending", faculties=seeder.faculties[:5]
+        )
         orm_time = time.perf_counter() - t1
         cr.commit()
         t1 = time.perf_counter()
