@@ -695,6 +695,7 @@ class MentorCustomerPortal(CustomerPortal):
                     lambda m: m.meeting_students & meeting_sudo.meeting_students
                 ),
                 "pulse_rating": rating,
+                "pulse_absent": student in meeting_sudo.absent_student_ids,
                 "pulse_form": pulse_form
                 or {"rating": str(rating.rating) if rating else "", "comment": rating.comment or ""},
                 "message": self._mentor_portal_messages().get(message),

@@ -59,6 +59,14 @@ class OpMentorMeetingRating(models.Model):
                 raise ValidationError(self.env._("Only a meeting that took place (done) can be rated."))
             if rating.student_id not in meeting.meeting_students:
                 raise ValidationError(self.env._("Only the mentees of a meeting can rate it."))
+            if rating.student_id in meeting.absent_student_ids:
+                # the pulse says how the session went: only those who were there can tell
+                raise ValidationError(
+                    self.env._(
+                        "%(mentee)s was marked absent from this meeting and cannot rate it.",
+                        mentee=rating.student_id.name,
+                    )
+                )
 
     # ------------------------------------------------------------
     # CRUD

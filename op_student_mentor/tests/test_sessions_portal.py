@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -167,6 +168,23 @@ class TestSessionsPortal(MentorPortalCommon):
         self.assertIn("Your rating is updated", text)
         self.assertIn("Update my rating", text)
         self.assertIn('value="5" checked', text)
+
+    def test_pulse_absent_mentee_cannot_rate(self):
+        """A mentee the mentor marked absent is told so instead of the form; a posted rating is refused, unwritten."""
+        held = self._held()
+        held.absent_student_ids = self.student_mentee
+        url = f"/my/mentorship/meetings/{held.id}"
+        text = self._get(url, "mentee").text
+        self.assertIn("o_mentor_pulse_absent", text)
+        self.assertNotIn("o_mentor_pulse_form", text)
+        response = self._post(f"{url}/rate", {"rating": "1", "comment": "Never there"}, login="mentee")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("was marked absent from this meeting and cannot rate it", response.text)
+        self.assertFalse(self._ratings(held))
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["op.mentor.meeting.rating"].create(
+                {"meeting_id": held.id, "student_id": self.student_mentee.id, "rating": 3}
+            )
 
     def test_pulse_bad_input_writes_nothing(self):
         held = self._held()
