@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 
 import psycopg2
 import requests
+from lxml import etree
 from odoo_server import OdooServer, odoo_options, open_registry  # first: it puts $ODOO_SRC on sys.path
 
 import odoo
@@ -382,12 +383,16 @@ def faculty_user_links(registry, uid):
         return user.partner_id.id, user.mentor_faculty_ids.ids
 
 
-def list_spec(env, model):
+def list_request(env, model):
+    """What the web client sends for the model's list view: the view's fields, and its count limit (the list's
+    ``count_limit`` attribute, else 10,000: the client asks for one more row to show "10000+")."""
     views = env[model].get_views([(False, "list")])
-    return {
+    spec = {
         fname: ({"fields": {"display_name": {}}} if f["type"] in ("many2one", "many2many") else {})
         for fname, f in views["models"][model]["fields"].items()
     }
+    arch = etree.fromstring(views["views"]["list"]["arch"])
+    return spec, int(arch.get("count_limit") or 10000) + 1
 
 
 CRON_LOAD = {}  # scale -> (meetings due tomorrow, their mentees): the cron's work is per e-mail sent
@@ -450,7 +455,8 @@ def run_measures(registry, db, argv, args, workdir, scale):
         for role, uid in (("admin", admin_uid), ("faculty", faculty_uid)):
 
             def web_list(env, model=model):
-                env[model].web_search_read([], list_spec(env, model), limit=80, count_limit=10001)
+                spec, count_limit = list_request(env, model)
+                env[model].web_search_read([], spec, limit=80, count_limit=count_limit)
 
             results[f"list {label} ({role})"] = measure_env(registry, uid, web_list, args.runs, False)
 

@@ -10,6 +10,8 @@ unavoidable per-record work (sequence numbers, chatter messages) explains.
 import logging
 from datetime import datetime, time, timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.tests import tagged
 
@@ -71,8 +73,9 @@ class TestMentorPerformance(MentorCommon):
         users = users or (self.user_admin, self.user_faculty)
         return self._assert_same_count({user.login: self._web_list(model, user) for user in users}, grow)
 
-    def _list_spec(self, model):
-        """The ``web_search_read`` specification of the model's list view, as the web client builds it."""
+    def _list_request(self, model):
+        """The ``web_search_read`` specification and count limit of the model's list view, as the web client
+        builds them: the view's fields, and its ``count_limit`` attribute (else 10,000) plus one."""
         views = self.env[model].get_views([(False, "list")])
         spec = {}
         for fname, field in views["models"][model]["fields"].items():
@@ -80,14 +83,15 @@ class TestMentorPerformance(MentorCommon):
                 spec[fname] = {"fields": {"display_name": {}}}
             else:
                 spec[fname] = {}
-        return spec
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        return spec, int(arch.get("count_limit") or 10000) + 1
 
     def _web_list(self, model, user):
         Model = self.env[model].with_user(user)
-        spec = self._list_spec(model)
+        spec, count_limit = self._list_request(model)
 
         def run():
-            Model.web_search_read([], spec, limit=80, count_limit=10001)
+            Model.web_search_read([], spec, limit=80, count_limit=count_limit)
 
         return run
 
@@ -160,6 +164,21 @@ class TestMentorPerformance(MentorCommon):
 
         goals(5)
         self._assert_list_constant("op.mentor.goal", lambda: goals(35))
+
+    def test_history_lists_count_up_to_a_thousand(self):
+        """Meetings, follow-ups and goals pile up over the years: their lists count up to 1,000 rows (the pager
+        shows "1-80 / 1000+"), so a full page costs the same at any size; applications count as usual."""
+        for model in ("op.mentor.meeting", "op.mentor.followup", "op.mentor.goal"):
+            self.assertEqual(self._list_request(model)[1], 1001, model)
+        self.assertEqual(self._list_request("op.mentor.details")[1], 10001)
+        self._meetings(1002, days=30)
+        spec, count_limit = self._list_request("op.mentor.meeting")
+        result = (
+            self.env["op.mentor.meeting"]
+            .with_user(self.user_admin)
+            .web_search_read([], spec, limit=80, count_limit=count_limit)
+        )
+        self.assertEqual((len(result["records"]), result["length"]), (80, 1001), "the pager's 1000+")
 
     def test_list_applications(self):
         self._pending_applications(3)
