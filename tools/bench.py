@@ -223,19 +223,25 @@ class Seeder:
             added += size
         self.env.flush_all()
 
-    def bulk_rows(self, meetings, followups, goals):
+    def bulk_rows(self, meetings, followups, goals, new_allocations_only=False):
         """Meetings, follow-ups and goals by SQL (INSERT … SELECT): 100,000 ORM creates with mail.thread take too long.
 
         Every row is what the ORM would store: host = a mentor, attendee = one of that mentor's mentees,
         the meeting's faculty = those of the host's active allocations (the stored ``faculty_ids``),
         dates spread over two years around today, statuses mixed; goals on the newest follow-ups.
+        With ``new_allocations_only``, only the allocations without meetings yet get rows: a school grows by more
+        mentors, each with the same load, so the measured mentor and mentee keep their own history at both scales.
         """
         cr = self.env.cr
-        cr.execute("""
+        new_only = " AND NOT EXISTS (SELECT 1 FROM op_mentor_meeting m WHERE m.student_id = a.mentor_id)"
+        cr.execute(
+            """
             CREATE TEMP TABLE bench_pairs AS
             SELECT row_number() OVER (ORDER BY a.id, r.student_id) - 1 AS n, a.mentor_id, r.student_id, a.id AS allocation_id
               FROM op_mentor_allocation a JOIN op_mentor_allocation_student_rel r ON r.allocation_id = a.id
-             WHERE a.active""")
+             WHERE a.active"""
+            + (new_only if new_allocations_only else "")
+        )
         cr.execute("SELECT count(*) FROM bench_pairs")
         (pairs,) = cr.fetchone()
         cr.execute(
@@ -677,7 +683,10 @@ def main():
         cr.commit()
         t1 = time.perf_counter()
         seeder.bulk_rows(
-            args.meetings - small["meetings"], args.followups - small["followups"], args.goals - small["goals"]
+            args.meetings - small["meetings"],
+            args.followups - small["followups"],
+            args.goals - small["goals"],
+            new_allocations_only=True,
         )
         cr.commit()
         sql_time = time.perf_counter() - t1
