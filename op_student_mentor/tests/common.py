@@ -124,6 +124,12 @@ class MentorBuilders:
         return user, student
 
     @classmethod
+    def _add_second_mentee(cls):
+        """Lea Second, a second mentee in the mentor's allocation (meetings with several mentees)."""
+        cls.user_mentee_2, cls.student_mentee_2 = cls._create_student("mentee_2", "Lea", "Second", cls.batch, marks=60)
+        cls.allocation.student_ids = [Command.link(cls.student_mentee_2.id)]
+
+    @classmethod
     def _create_application(cls, candidate, mentees, faculty=None, batch=None, **vals):
         batch = batch or cls.batch
         return cls.env["op.mentor.details"].create(

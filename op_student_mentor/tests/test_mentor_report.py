@@ -39,8 +39,7 @@ class TestMentorReport(MentorCommon):
     def setUpClass(cls):
         super().setUpClass()
         # World A (faculty): a second mentee, meetings held / cancelled / missed, follow-ups completed / missed.
-        cls.user_mentee_2, cls.student_mentee_2 = cls._create_student("mentee_2", "Lea", "Second", cls.batch, marks=60)
-        cls.allocation.student_ids = [Command.link(cls.student_mentee_2.id)]
+        cls._add_second_mentee()
         cls.meeting_done = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Held", days=4)
         cls.meeting_done.action_done()
         cls.meeting_cancelled = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Called off", days=5)

@@ -248,8 +248,7 @@ class TestMenteeAbsence(MentorCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_mentee_2, cls.student_mentee_2 = cls._create_student("mentee_2", "Lea", "Second", cls.batch, marks=60)
-        cls.allocation.student_ids = [Command.link(cls.student_mentee_2.id)]
+        cls._add_second_mentee()
         cls.both = cls.student_mentee | cls.student_mentee_2
 
     def _held(self, name, absent=None, day=10):
