@@ -311,18 +311,23 @@ class Seeder:
 # ------------------------------------------------------------
 
 
-def vacuum(db):
-    """VACUUM ANALYZE, as autovacuum does after bulk inserts on a live database: fresh statistics and the
-    visibility map that index-only scans (the capped counts) rely on. Its own autocommit connection: VACUUM
-    cannot run in a transaction."""
+def execute_autocommit(db, sql):
+    """Run ``sql`` on its own autocommit connection to ``db``: VACUUM and CREATE DATABASE cannot run in a
+    transaction, which every Odoo cursor is."""
     _name, info = odoo.sql_db.connection_info_for(db)
     cnx = psycopg2.connect(**info)
     try:
         cnx.autocommit = True
         with cnx.cursor() as cur:
-            cur.execute("VACUUM ANALYZE")
+            cur.execute(sql)
     finally:
         cnx.close()
+
+
+def vacuum(db):
+    """VACUUM ANALYZE, as autovacuum does after bulk inserts on a live database: fresh statistics and the
+    visibility map that index-only scans (the capped counts) rely on."""
+    execute_autocommit(db, "VACUUM ANALYZE")
 
 
 def median(values):
@@ -594,14 +599,7 @@ def run_measures(registries, dbs, argv, args, workdir):
 def copy_database(src, dst, data_dir):
     """``dst``: a copy of ``src`` (CREATE DATABASE ... TEMPLATE) and of its filestore."""
     odoo.sql_db.close_db(src)  # a template must have no open connection
-    _name, info = odoo.sql_db.connection_info_for("postgres")
-    cnx = psycopg2.connect(**info)
-    try:
-        cnx.autocommit = True
-        with cnx.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{dst}" TEMPLATE "{src}"')
-    finally:
-        cnx.close()
+    execute_autocommit("postgres", f'CREATE DATABASE "{dst}" TEMPLATE "{src}"')
     src_store = os.path.join(data_dir, "filestore", src)
     if os.path.isdir(src_store):
         shutil.copytree(src_store, os.path.join(data_dir, "filestore", dst))
