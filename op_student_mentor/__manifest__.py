@@ -8,7 +8,7 @@
     "website": "https://github.com/op-student-mentor/op_student_mentor",
     "maintainers": ["op-student-mentor"],
     "license": "LGPL-3",
-    "depends": ["openeducat_core", "openeducat_exam", "mail", "portal"],
+    "depends": ["openeducat_core", "openeducat_exam", "mail", "portal", "website"],
     "data": [
         "security/op_student_mentor_security.xml",
         "security/ir.model.access.csv",
@@ -46,6 +46,7 @@
     ],
     "assets": {
         "web.assets_frontend": [
+            "op_student_mentor/static/src/scss/mentor_portal.scss",
             "op_student_mentor/static/src/js/mentor_portal.js",
             "op_student_mentor/static/src/js/mentor_practice_portal.js",
         ],

@@ -1,1 +1,1 @@
-from . import export, portal, portal_practice
+from . import export, portal, portal_account, portal_practice

@@ -36,6 +36,10 @@ class MentorCustomerPortal(CustomerPortal):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
+        if not counters:
+            # the home page itself (``/my``), not its counters: which entries to render at all
+            values.update(self._mentor_home_values())
+            return values
         if "mentor_meeting_count" not in counters and "mentorship_meeting_count" not in counters:
             return values
         student = self._mentor_portal_student()
@@ -50,6 +54,41 @@ class MentorCustomerPortal(CustomerPortal):
             count = Meeting.search_count([("meeting_students", "in", student.ids)])
             if count or student.mentee_allocation_ids:
                 values["mentorship_meeting_count"] = count
+        return values
+
+    def _mentor_home_values(self):
+        """What the portal home shows of the program: the mentor and mentee entries only to the students
+        they concern (anyone else would follow them to a refusal), and the next meeting with its Join button.
+        """
+        student = self._mentor_portal_student()
+        Meeting = request.env["op.mentor.meeting"]
+        values = {"mentor_home_is_mentor": False, "mentor_home_is_mentee": False, "mentor_home_next": Meeting}
+        if not student or not Meeting.has_access("read"):
+            return values
+        is_mentee = bool(student.mentee_allocation_ids) or bool(
+            Meeting.search_count([("meeting_students", "in", student.ids)], limit=1)
+        )
+        # As the student: the record rules let through the meetings they host or attend.
+        next_meeting = Meeting.search(
+            [
+                ("status", "=", "scheduled"),
+                ("date_end", ">=", fields.Datetime.now()),
+                "|",
+                ("student_id", "=", student.id),
+                ("meeting_students", "in", student.ids),
+            ],
+            order="date asc, id asc",
+            limit=1,
+        ).sudo()
+        values.update(
+            {
+                "mentor_home_is_mentor": student.is_mentor,
+                "mentor_home_is_mentee": is_mentee,
+                "mentor_home_next": next_meeting,
+                "mentor_home_next_hosted": next_meeting.student_id == student,
+                "mentor_home_tz": self._mentor_portal_tz(),
+            }
+        )
         return values
 
     # ------------------------------------------------------------
