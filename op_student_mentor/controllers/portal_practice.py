@@ -15,6 +15,7 @@ NEW_GOAL_ROWS = 3
 REVIEW_CHOICES = ("open", "achieved", "partly", "not_achieved", "carry")
 PORTAL_VISIBILITY = ("mentee", "mentor")  # a mentor never writes faculty-only notes (they could not read them)
 SHARED_NOTES_LIMIT = 10
+ACHIEVED_GOALS_LIMIT = 20
 
 
 class MentorPracticePortal(MentorCustomerPortal):
@@ -50,19 +51,25 @@ class MentorPracticePortal(MentorCustomerPortal):
     # ------------------------------------------------------------
 
     @staticmethod
-    def _mentor_shared_goals_domain(student):
-        return [("student_id", "=", student.id), ("visibility", "=", "mentee"), ("state", "=", "open")]
+    def _mentor_shared_goals_domain(student, state="open"):
+        return [("student_id", "=", student.id), ("visibility", "=", "mentee"), ("state", "=", state)]
 
     @http.route("/my/mentorship/goals", type="http", auth="user", website=True)
     def portal_mentorship_goals(self, **kw):
         student = self._mentor_portal_student()
         Goal = request.env["op.mentor.goal"]
         Followup = request.env["op.mentor.followup"]
-        goals, notes = Goal, Followup
+        goals, achieved, notes = Goal, Goal, Followup
         if student:
             # As the student: the record rules let only what is shared with them through; the
             # domain says it again so the page never depends on a rule alone.
             goals = Goal.search(self._mentor_shared_goals_domain(student), order="deadline asc, id asc")
+            # reached goals stay on the page, as achieved (the latest first)
+            achieved = Goal.search(
+                self._mentor_shared_goals_domain(student, "achieved"),
+                order="write_date desc, id desc",
+                limit=ACHIEVED_GOALS_LIMIT,
+            )
             notes = Followup.search(
                 [("student_id", "=", student.id), ("visibility", "=", "mentee")],
                 order="meeting_date desc, id desc",
@@ -74,6 +81,7 @@ class MentorPracticePortal(MentorCustomerPortal):
                 "page_name": "mentorship_goals",
                 # names of the mentors (op.student) need the superuser; the records were found as the user
                 "goals": goals.sudo(),
+                "achieved_goals": achieved.sudo(),
                 "notes": notes.sudo(),
                 "today": fields.Date.context_today(request.env.user),
             }

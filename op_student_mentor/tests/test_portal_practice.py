@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+import lxml.html
 import pytz
 
 from odoo import Command, http
@@ -115,6 +116,26 @@ class TestMentorPracticePortal(MentorPortalCommon):
         self.assertNotIn("Iris Mentee", response.text)
         # the meeting page links to it once done
         self.assertIn("o_mentor_record_session", self._get(f"/my/mentor/meetings/{self.meeting.id}", "mentor").text)
+
+    def test_session_page_says_what_the_mentee_reads(self):
+        """As the mentor writes, the form marks the parts the mentee reads (issue 16, point 12)."""
+
+        def marks(html):
+            doc = lxml.html.fromstring(html)
+            shown = doc.xpath("//*[contains(@class, 'o_mentor_read_by_mentee') and not(contains(@class, 'd-none'))]")
+            audience = doc.xpath(
+                "//*[contains(@class, 'o_mentor_session_audience')]/span[not(contains(@class, 'd-none'))]"
+            )
+            return len(shown), " ".join(audience[0].text_content().split())
+
+        count, audience = marks(self._get(self.session_url, "mentor").content)
+        self.assertEqual(count, 0, "a new record stays between the mentor and the faculty")
+        self.assertEqual(audience, "Only you, the faculty and the mentorship administrators read these notes.")
+        self._post(self.session_url, self._session_form())
+        count, audience = marks(self._get(self.session_url, "mentor").content)
+        self.assertEqual(count, 4, "catch-up, progress and feedback, obstacles and questions, project progress")
+        self.assertIn("Eli Mentee reads the notes marked below", audience)
+        self.assertIn("never Eli Mentee", self._get(self.session_url, "mentor").text)  # the at-risk reason
 
     @mute_logger("odoo.http")
     def test_session_routes_foreign(self):
@@ -263,7 +284,7 @@ class TestMentorPracticePortal(MentorPortalCommon):
         self.assertNotIn("No progress for three weeks", page)
 
     def test_record_session_absent(self):
-        """"Did not come" marks the mentee absent from the meeting held (a no-show of theirs); unticked, present."""
+        """ "Did not come" marks the mentee absent from the meeting held (a no-show of theirs); unticked, present."""
         m = f"{self.student_mentee.id}-"
         page = self._get(self.session_url, "mentor").text
         self.assertIn(f'name="{m}absent"', page)
@@ -420,9 +441,13 @@ class TestMentorPracticePortal(MentorPortalCommon):
         self.assertIn("Shared goal", page.text)
         self.assertIn("Shared progress note", page.text)
         self.assertIn("Maya Mentor", page.text)
-        for hidden in ("Mentor-level goal", "Achieved goal", "Faculty goal", "Mentor-level note", "Iris"):
+        for hidden in ("Mentor-level goal", "Faculty goal", "Mentor-level note", "Iris"):
             self.assertNotIn(hidden, page.text)
         self.assertEqual(page.text.count("o_mentorship_goal_row"), 1)
+        # a goal reached stays on the page, as achieved, apart from the open ones (issue 16, point 12)
+        doc = lxml.html.fromstring(page.content)
+        achieved = doc.xpath("//li[contains(@class, 'o_mentorship_goal_achieved')]")
+        self.assertEqual([" ".join(li.text_content().split()) for li in achieved], ["Achieved goal Achieved"])
         page = self._get("/my/mentorship/goals", "mentee_other").text
         self.assertIn("Iris&#39;s goal", page)
         self.assertNotIn("Shared goal", page)
@@ -495,6 +520,7 @@ class TestMentorPracticePortal(MentorPortalCommon):
 
     def test_tour_mentor_week(self):
         """Meet (mark done), record progress and new goals, plan the next session; the mentee sees the goals."""
+        self.goal_done.visibility = "mentee"  # shared: once achieved, the mentee still sees it
         meeting = self._create_meeting(
             self.student_mentor,
             self.student_mentee,

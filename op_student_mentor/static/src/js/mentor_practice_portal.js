@@ -41,3 +41,30 @@ publicWidget.registry.MentorMeetingDuration = publicWidget.Widget.extend({
         duration.value = lengths.length ? Math.max(...lengths) : selfFunded;
     },
 });
+
+/**
+ * Session record: as the mentor chooses who may read a mentee's notes, the form marks the parts the
+ * mentee will read ("… reads this") and says who reads them.
+ */
+publicWidget.registry.MentorSessionAudience = publicWidget.Widget.extend({
+    selector: "form.o_mentor_session_form",
+
+    start() {
+        // on each select (a change event need not bubble up to the form)
+        for (const select of this.el.querySelectorAll("select[name$='-visibility']")) {
+            select.addEventListener("change", () => this._showAudience(select));
+        }
+        return this._super(...arguments);
+    },
+
+    _showAudience(select) {
+        const card = select.closest(".o_mentor_session_mentee");
+        const shared = select.value === "mentee";
+        for (const el of card.querySelectorAll(".o_mentor_read_by_mentee, .o_mentor_audience_mentee")) {
+            el.classList.toggle("d-none", !shared);
+        }
+        for (const el of card.querySelectorAll(".o_mentor_audience_mentor")) {
+            el.classList.toggle("d-none", shared);
+        }
+    },
+});

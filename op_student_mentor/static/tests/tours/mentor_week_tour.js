@@ -18,9 +18,26 @@ tours.add("op_student_mentor_mentor_week", {
             run: "click",
         },
         {
+            content: "Kept between mentor and faculty: no part is marked as read by the mentee",
+            trigger: "form.o_mentor_session_form .o_mentor_audience_mentor:visible",
+            run() {
+                if (document.querySelector(".o_mentor_read_by_mentee:not(.d-none)")) {
+                    throw new Error("A note is marked as read by the mentee while it is not shared");
+                }
+            },
+        },
+        {
             content: "Share these notes with the mentee",
             trigger: "form.o_mentor_session_form select[name$='-visibility']",
             run: "select mentee",
+        },
+        {
+            content: "The form now says which parts the mentee reads, as the mentor writes them",
+            trigger: "form.o_mentor_session_form label[for$='-catch_up'] + .o_mentor_read_by_mentee:visible",
+        },
+        {
+            content: "…and who reads them",
+            trigger: "form.o_mentor_session_form .o_mentor_audience_mentee:visible",
         },
         {
             content: "Catch-up",
@@ -98,6 +115,10 @@ tours.add("op_student_mentor_mentee_goals", {
         {
             content: "The shared session notes too",
             trigger: ".o_mentorship_note:contains('Deliverable 1 half done')",
+        },
+        {
+            content: "The goal reached at the session stays, as achieved",
+            trigger: ".o_mentorship_goal_achieved:contains('Course part 2')",
         },
     ],
 });
