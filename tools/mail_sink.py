@@ -60,11 +60,12 @@ def _text(message):
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    content = part.get_content()
+    # without the invisible characters of the e-mail's preview text
+    content = re.sub("[\u034f\u200b\u200c\u00ad]", "", part.get_content())
     if part.get_content_type() == "text/html":
         content = re.sub(r"<(br|/p|/div|/tr|/h\d|/li)[^>]*>", "\n", content, flags=re.I)
         content = html.unescape(re.sub(r"<[^>]+>", "", content))
-        content = re.sub(r"\n\s*\n+", "\n\n", content)
+    content = re.sub(r"\n\s*\n+", "\n\n", content)
     return content.strip()
 
 
