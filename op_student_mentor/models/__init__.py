@@ -1,4 +1,7 @@
 from . import (
+    calendar_alarm_manager,
+    calendar_attendee,
+    calendar_event,
     ir_actions_report,
     op_faculty,
     op_mentor_allocation,
@@ -8,6 +11,7 @@ from . import (
     op_mentor_goal,
     op_mentor_meeting,
     op_mentor_meeting_rating,
+    op_mentor_meeting_reminder,
     op_student,
     op_student_achievement,
     op_student_skill,

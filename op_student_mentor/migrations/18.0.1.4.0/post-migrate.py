@@ -1,0 +1,15 @@
+"""18.0.1.4.0: meetings live on Odoo's Calendar (issue 17).
+
+Every meeting gets its calendar.event, linked both ways: scheduled ones as live events with the reminders of
+the settings, past ones (done, missed) as past events, cancelled and rescheduled ones as archived events, so
+the history is in the Calendar too. Nobody is e-mailed: the mentees already had their invitations from the
+addon's own mails (same UID: a later update or cancellation replaces the copy they hold).
+The addon's own meeting templates and reminder cron are deleted by the update (no longer in its data files).
+"""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["op.mentor.meeting"]._mentor_migrate_events()
