@@ -8,12 +8,17 @@ class CalendarAlarmManager(models.AbstractModel):
 
     def _get_events_by_alarm_to_notify(self, alarm_type):
         """Mentor meetings are left out of calendar's own e-mail run: ``_send_reminder`` sends theirs once."""
+        self.env["calendar.event"].flush_model(["active", "start", "alarm_ids"])  # calendar reads them in SQL
         events_by_alarm = super()._get_events_by_alarm_to_notify(alarm_type)
         if alarm_type != "email" or self.env.context.get("mentor_reminder_all") or not events_by_alarm:
             return events_by_alarm
         event_ids = {event_id for ids in events_by_alarm.values() for event_id in ids}
         mentor_ids = set(
-            self.env["calendar.event"].sudo().search([("id", "in", list(event_ids)), ("res_model", "=", MEETING_MODEL)]).ids
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", list(event_ids)), ("res_model", "=", MEETING_MODEL)])
+            .ids
         )
         if not mentor_ids:
             return events_by_alarm
@@ -34,7 +39,6 @@ class CalendarAlarmManager(models.AbstractModel):
         (attendee, alarm) is claimed first by an INSERT on a unique index: a concurrent run waits for the
         other transaction and then finds the row (ON CONFLICT DO NOTHING), so only one run mails it.
         """
-        self.env["calendar.event"].flush_model(["active", "start", "alarm_ids"])  # calendar reads them in SQL
         events_by_alarm = self.with_context(mentor_reminder_all=True)._get_events_by_alarm_to_notify("email")
         event_ids = list({event_id for ids in events_by_alarm.values() for event_id in ids})
         if not event_ids:

@@ -908,7 +908,7 @@ class OpMentorMeeting(models.Model):
         """Carry a write of the meeting to its event: calendar mails the date change and the new attendees;
         removed attendees and a cancelled or rescheduled meeting get a cancellation (same UID, higher SEQUENCE)
         and the event is archived, so every calendar keeps one live event per live meeting."""
-        cancel_template = self.env.ref("op_student_mentor.calendar_template_mentor_meeting_cancelled")
+        cancel_template = self.env.ref("op_student_mentor.calendar_template_mentor_meeting_cancelled").sudo()
         for meeting in self.sudo():
             event = meeting.calendar_event_id
             if not event:

@@ -2,6 +2,7 @@
 reminders sent once, the Discuss video room, .ics, visibility in the Calendar app, sync, migration."""
 
 import base64
+import re
 import importlib.util
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -454,3 +455,12 @@ class TestMentorCalendarPortal(CalendarCase, MentorPortalCommon):
         self.assertEqual(vevent.uid.value, self.meeting.calendar_event_id._mentor_ics_uid())
         content = self._get(f"/my/mentorship/meetings/{self.meeting.id}/ics", "mentee").text
         self.assertEqual(len(_vevents(content)), 1)
+
+    def test_portal_reschedule_moves_the_event(self):
+        old_event = self.meeting.calendar_event_id
+        day = (datetime.now() + timedelta(days=9)).strftime("%Y-%m-%d")
+        response = self._post(f"/my/mentor/meetings/{self.meeting.id}/reschedule", {"date": day, "time": "10:00"})
+        self.assertEqual(response.status_code, 303, re.findall(r"alert-danger[^>]*>(.*?)</", response.text, re.S))
+        new_meeting = self.meeting.rescheduled_to_ids
+        self.assertTrue(new_meeting.calendar_event_id.active)
+        self.assertFalse(old_event.active)
