@@ -11,7 +11,6 @@ from . import (
     op_mentor_goal,
     op_mentor_meeting,
     op_mentor_meeting_rating,
-    op_mentor_meeting_reminder,
     op_student,
     op_student_achievement,
     op_student_skill,

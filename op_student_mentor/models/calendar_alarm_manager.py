@@ -36,8 +36,8 @@ class CalendarAlarmManager(models.AbstractModel):
 
         Calendar relies on the cron's last call to not send twice; an administrator's Run Manually with a
         stale last call, two servers, or a rollback after the mails were queued send them again. Each
-        (attendee, alarm) is claimed first by an INSERT on a unique index: a concurrent run waits for the
-        other transaction and then finds the row (ON CONFLICT DO NOTHING), so only one run mails it.
+        (attendee, alarm) is claimed first (calendar.attendee.mentor_reminder_alarm_ids, whose primary key is the
+        lock), so only one run mails it.
         """
         events_by_alarm = self.with_context(mentor_reminder_all=True)._get_events_by_alarm_to_notify("email")
         event_ids = list({event_id for ids in events_by_alarm.values() for event_id in ids})
@@ -46,10 +46,9 @@ class CalendarAlarmManager(models.AbstractModel):
         events = self.env["calendar.event"].browse(event_ids).filtered(lambda e: e.res_model == MEETING_MODEL)
         now = fields.Datetime.now()
         attendees = events.filtered(lambda e: e.stop > now).attendee_ids.filtered(lambda a: a.state != "declined")
-        Claim = self.env["op.mentor.meeting.reminder"]
         for alarm in self.env["calendar.alarm"].browse(events_by_alarm):
             alarm_attendees = attendees.filtered(lambda a, alarm=alarm: a.event_id.id in events_by_alarm[alarm.id])
-            claimed = Claim._mentor_claim(alarm, alarm_attendees)
+            claimed = self.env["calendar.attendee"]._mentor_claim_reminder(alarm, alarm_attendees)
             if claimed:
                 claimed.with_context(
                     calendar_template_ignore_recurrence=True, mail_notify_author=True

@@ -30,10 +30,11 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------
 
     def _mentor_meeting(self):
+        """The meeting of a mentor meeting's event, as superuser (read for a whole feed at once)."""
         self.ensure_one()
-        if self.res_model != MEETING_MODEL or not self.res_id:
+        if self.res_model != MEETING_MODEL:
             return self.env[MEETING_MODEL]
-        return self.env[MEETING_MODEL].sudo().browse(self.res_id).exists()
+        return self.sudo().mentor_meeting_ids[:1]
 
     def _get_ics_file(self):
         """Odoo writes no UID, SEQUENCE, METHOD, URL or attendee names (odoo/odoo#185115): a calendar app cannot
@@ -93,7 +94,7 @@ class CalendarEvent(models.Model):
         """The mentor, or the company when the mentor has no e-mail: never OdooBot."""
         self.ensure_one()
         partner = self.sudo().user_id.partner_id
-        if partner.email and partner != self.env.ref("base.partner_root"):
+        if partner.email and partner.id != self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"):
             return partner
         meeting = self._mentor_meeting()
         company = meeting.company_id if meeting else self.env.company
