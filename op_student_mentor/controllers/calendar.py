@@ -1,7 +1,6 @@
 from odoo import http
-from odoo.http import request
-
 from odoo.addons.calendar.controllers.main import CalendarController
+from odoo.http import request
 
 
 class MentorCalendarController(CalendarController):

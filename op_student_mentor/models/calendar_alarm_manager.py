@@ -27,8 +27,9 @@ class CalendarAlarmManager(models.AbstractModel):
 
     @api.model
     def _send_reminder(self):
-        super()._send_reminder()
+        result = super()._send_reminder()
         self._mentor_send_reminders()
+        return result
 
     @api.model
     def _mentor_send_reminders(self):

@@ -1,5 +1,4 @@
 import pytz
-
 import vobject
 
 from odoo import fields, models

@@ -936,7 +936,9 @@ class OpMentorMeeting(models.Model):
             if leaving or closing:
                 # the cancellation carries the new SEQUENCE: written first
                 event.write({"mentor_ics_sequence": vals.pop("mentor_ics_sequence")})
-                going = event.attendee_ids if closing else event.attendee_ids.filtered(lambda a: a.partner_id in leaving)
+                going = event.attendee_ids
+                if not closing:
+                    going = going.filtered(lambda a, leaving=leaving: a.partner_id in leaving)
                 if event.start > fields.Datetime.now():
                     going.with_context(mentor_ics_method="CANCEL")._send_mail_to_attendees(
                         cancel_template, force_send=True
@@ -947,7 +949,8 @@ class OpMentorMeeting(models.Model):
                 event.write(vals)
             if "date" in vals or "start" in vals or "student_id" in fnames:
                 # calendar asks the organizer again when someone else moves the event: the mentor hosts it
-                event.attendee_ids.filtered(lambda a: a.partner_id == meeting.student_id.partner_id).state = "accepted"
+                host = meeting.student_id.partner_id
+                event.attendee_ids.filtered(lambda a, host=host: a.partner_id == host).state = "accepted"
 
     def _mentor_ics_file(self, method="PUBLISH"):
         """These meetings as one iCalendar file, from Odoo calendar's (see calendar.event._get_ics_file)."""

@@ -2,8 +2,8 @@
 reminders sent once, the Discuss video room, .ics, visibility in the Calendar app, sync, migration."""
 
 import base64
-import re
 import importlib.util
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 

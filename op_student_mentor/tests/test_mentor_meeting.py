@@ -1,7 +1,6 @@
 import base64
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import Command
