@@ -10,10 +10,13 @@ from pathlib import Path
 import vobject
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+import odoo
+from odoo import Command, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from . import test_concurrency  # its committed school (not imported by name: pytest would run it twice)
 from .common import MentorCommon, MentorPortalCommon
 
 NOW = "2031-01-10 08:00:00"
@@ -464,3 +467,46 @@ class TestMentorCalendarPortal(CalendarCase, MentorPortalCommon):
         new_meeting = self.meeting.rescheduled_to_ids
         self.assertTrue(new_meeting.calendar_event_id.active)
         self.assertFalse(old_event.active)
+
+
+@tagged("post_install", "-at_install")
+class TestReminderRace(BaseCase):
+    """Two schedulers (two Odoo servers' cron threads) remind of the same meeting at the same moment, each in
+    its own committed transaction: each attendee gets the reminder once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.addClassCleanup(test_concurrency.TestConcurrency._cleanup.__func__, cls)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {"mail_create_nolog": True, "tracking_disable": False})
+            test_concurrency.TestConcurrency._build.__func__(cls, env)
+            meeting = env["op.mentor.meeting"].create(
+                {
+                    "meeting_name": "Reminded once",
+                    "meeting_link": "https://meet.example.com/once",
+                    # the one-day e-mail reminder fell due an hour ago
+                    "date": datetime.now().replace(microsecond=0) + timedelta(hours=23),
+                    "student_id": cls.student_ids["mentor1"],
+                    "meeting_students": [Command.set([cls.student_ids["mentee"]])],
+                }
+            )
+            cls.event_id = meeting.calendar_event_id.id
+
+    def test_two_schedulers_at_once(self):
+        def remind(env):
+            env["calendar.alarm_manager"].with_context(lastcall=False)._send_reminder()
+
+        with mute_logger("odoo.addons.mail.models.mail_mail", "odoo.sql_db"):
+            outcomes = test_concurrency.TestConcurrency._race(self, (odoo.SUPERUSER_ID, remind), (odoo.SUPERUSER_ID, remind))
+        self.assertFalse([o for o, _tries in outcomes if isinstance(o, Exception)], outcomes)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            event = env["calendar.event"].browse(self.event_id)
+            reminders = env["mail.message"].search(
+                [("model", "=", "calendar.event"), ("res_id", "=", event.id), ("subject", "ilike", "Reminder")]
+            )
+            self.assertEqual(len(reminders), 2, reminders.mapped(lambda m: (m.subject, m.partner_ids.mapped("name"))))
+            self.assertEqual(reminders.partner_ids, event.partner_ids, "the mentor and the mentee, once each")
+            self.assertEqual(event.attendee_ids.mapped(lambda a: len(a.mentor_reminder_alarm_ids)), [1, 1])
