@@ -1,6 +1,6 @@
 {
     "name": "Student Mentor",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Education",
     "summary": "Peer mentorship for OpenEduCat: mentor applications, allocations, "
     "video meetings from the portal, follow-ups, SMART goals",
@@ -8,14 +8,16 @@
     "website": "https://github.com/op-student-mentor/op_student_mentor",
     "maintainers": ["op-student-mentor"],
     "license": "LGPL-3",
-    "depends": ["openeducat_core", "openeducat_exam", "mail", "portal", "website"],
+    "depends": ["openeducat_core", "openeducat_exam", "mail", "portal", "website", "calendar"],
     "data": [
         "security/op_student_mentor_security.xml",
         "security/ir.model.access.csv",
+        "security/calendar_security.xml",
         "data/ir_sequence_data.xml",
         "data/op_mentor_focus_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/calendar_alarm_data.xml",
         "data/ir_cron_data.xml",
         "data/op_mentor_export_data.xml",
         "wizard/op_mentor_reject_wizard_views.xml",

@@ -27,7 +27,7 @@ class MentorMeetingExport(http.Controller):
             meetings.check_access("read")
         except AccessError:
             raise request.not_found() from None
-        content = meetings.sorted("date")._ics_calendar("PUBLISH")
+        content = meetings._mentor_ics_file("PUBLISH")
         return request.make_response(
             content.encode(),
             headers=[

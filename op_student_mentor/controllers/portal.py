@@ -133,6 +133,8 @@ class MentorCustomerPortal(CustomerPortal):
     def _mentor_portal_messages(self):
         return {
             "created": request.env._("Meeting scheduled. Your mentees have been notified."),
+            "rsvp_accept": request.env._("Thank you: your mentor knows you will come."),
+            "rsvp_decline": request.env._("Thank you: your mentor knows you cannot come."),
             "duplicate": request.env._("This form was already sent: here is the meeting it created."),
             "rescheduled": request.env._("Meeting rescheduled. Your mentees have been notified of the new date."),
             "already_rescheduled": request.env._("This meeting was already rescheduled: here is the new meeting."),
@@ -462,7 +464,8 @@ class MentorCustomerPortal(CustomerPortal):
             errors.append(
                 request.env._("The meeting name is too long (at most %(max)s characters).", max=NAME_MAX_LENGTH)
             )
-        errors += self._mentor_link_errors(form["meeting_link"])
+        if form["meeting_link"]:  # empty: a Discuss video room (calendar)
+            errors += self._mentor_link_errors(form["meeting_link"])
         date = self._mentor_parse_datetime(form["date"], form["time"], errors)
         duration = self._mentor_to_int(form["duration"])
         if form["duration"] and (not duration or duration > 600):
@@ -795,12 +798,30 @@ class MentorCustomerPortal(CustomerPortal):
             return request.render("op_student_mentor.portal_mentorship_meeting_page", values)
         return request.redirect(f"{url}?message={'rating_updated' if existing else 'rated'}")
 
+    @http.route(
+        "/my/mentorship/meetings/<int:meeting_id>/rsvp", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_mentorship_meeting_rsvp(self, meeting_id, answer=None, **kw):
+        """The mentee answers the invitation from the page, as from calendar's e-mail links."""
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "attendee")
+        if not meeting_sudo:
+            raise request.not_found()
+        url = f"/my/mentorship/meetings/{meeting_sudo.id}"
+        attendee = meeting_sudo.calendar_attendee_ids.filtered(lambda a: a.partner_id == request.env.user.partner_id)
+        if meeting_sudo.status != "scheduled" or not attendee or answer not in ("accept", "decline"):
+            return request.redirect(url)
+        if answer == "accept":
+            attendee[:1].do_accept()
+        else:
+            attendee[:1].do_decline()
+        return request.redirect(f"{url}?message=rsvp_{answer}")
+
     @http.route("/my/mentorship/meetings/<int:meeting_id>/ics", type="http", auth="user", website=True)
     def portal_mentorship_meeting_ics(self, meeting_id, **kw):
         meeting_sudo = self._mentor_meeting_get(meeting_id, "any")
         if not meeting_sudo:
             raise request.not_found()
-        content = meeting_sudo._ics_content("CANCEL" if meeting_sudo.status == "cancel" else "PUBLISH")
+        content = meeting_sudo._mentor_ics_file("PUBLISH")
         return request.make_response(
             content.encode(),
             headers=[
@@ -814,7 +835,7 @@ class MentorCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------
 
     def _mentor_ics_response(self, meetings, filename):
-        content = meetings._ics_calendar("PUBLISH")
+        content = meetings._mentor_ics_file("PUBLISH")
         return request.make_response(
             content.encode(),
             headers=[

@@ -1,4 +1,7 @@
 from . import (
+    calendar_alarm_manager,
+    calendar_attendee,
+    calendar_event,
     ir_actions_report,
     op_faculty,
     op_mentor_allocation,

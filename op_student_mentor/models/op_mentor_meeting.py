@@ -1,9 +1,10 @@
-import base64
-from datetime import datetime, time, timedelta
+import uuid
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import clean_context, plaintext2html
 
 from .op_student import FUNDED_TYPES
 
@@ -21,26 +22,6 @@ CLOSE_REASONS = [
 CLOSE_NOTE_MAX_LENGTH = 2000
 
 
-def _ics_escape(text):
-    return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_fold(line):
-    """RFC 5545 lines are at most 75 octets; continuation lines start with a space."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, chunk = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(chunk) + len(encoded) > (75 if not parts else 74):
-            parts.append(chunk.decode())
-            chunk = b""
-        chunk += encoded
-    parts.append(chunk.decode())
-    return "\r\n ".join(parts)
-
-
 class OpMentorMeeting(models.Model):
     _name = "op.mentor.meeting"
     _description = "Mentor Meeting"
@@ -54,7 +35,23 @@ class OpMentorMeeting(models.Model):
 
     meeting_name = fields.Char("Meeting Name", required=True, tracking=True)
     meeting_link = fields.Char(
-        "Meeting Link", required=True, tracking=True, help="Video call URL (Zoom, Google Meet, Jitsi…), http(s) only."
+        "Meeting Link",
+        required=True,
+        tracking=True,
+        help="Video call URL (Zoom, Google Meet, Jitsi…), http(s) only. Left empty, the meeting gets a video room "
+        "of Odoo Discuss, open to its mentor, mentees, faculty and the mentorship administrators only.",
+    )
+    calendar_event_id = fields.Many2one(
+        "calendar.event",
+        "Calendar Event",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The meeting in Odoo's Calendar: invitations, answers, reminders and .ics files come from it.",
+    )
+    calendar_attendee_ids = fields.One2many(
+        related="calendar_event_id.attendee_ids", string="Invitations", readonly=True
     )
     date = fields.Datetime(required=True, tracking=True, index=True)
     duration = fields.Integer(
@@ -419,18 +416,17 @@ class OpMentorMeeting(models.Model):
         ):
             # a host creates scheduled meetings; Done / Cancel / Mark missed close them (and count them)
             raise UserError(self.env._("A new meeting is scheduled: mark it done, cancelled or missed afterwards."))
+        room_tokens = []
         for vals in vals_list:
             if "description" in vals and not vals["description"]:
                 del vals["description"]  # an empty agenda gets the guide's structure
+            room_tokens.append(self._mentor_fill_video_room(vals))
             self._validate_link(vals.get("meeting_link"))
             precompute._mentor_precompute(vals)
             if vals.get("date"):
                 self._check_future_date(fields.Datetime.to_datetime(vals["date"]))
         meetings = super().create(vals_list)
-        if not self.env.context.get("mentor_meeting_no_notify"):
-            meetings.filtered(lambda m: m.status == "scheduled" and not m.rescheduled_from_id)._notify_mentees(
-                "scheduled"
-            )
+        meetings._mentor_create_events(room_tokens)
         return meetings
 
     _CLOSE_FIELDS = (
@@ -464,10 +460,13 @@ class OpMentorMeeting(models.Model):
                         "Meeting %(name)s is no longer scheduled; its date cannot change.", name=closed[0].meeting_name
                     )
                 )
+        cancelled_partners = self._mentor_partners_leaving(vals)
         result = super().write(vals)
         if "student_id" in vals:
             # Record rules judge a write on the records before it: the new host must be allowed too.
             self.check_access("write")
+        if self._EVENT_FIELDS.intersection(vals):
+            self._mentor_sync_events(set(vals), cancelled_partners)
         if vals.get("status") == "done":
             self._mentor_resolve_inactivity()
             self.student_id._mentor_check_term()  # recognition of a completed term
@@ -576,7 +575,6 @@ class OpMentorMeeting(models.Model):
         for meeting in self:
             notice = (meeting.date - now).total_seconds() / 3600
             meeting._close("cancel", reason, note, late_cancellation=bool(window) and notice < window, notice=notice)
-        self._notify_mentees("cancelled")
         return True
 
     def action_mark_missed(self, reason=None, note=None):
@@ -618,15 +616,13 @@ class OpMentorMeeting(models.Model):
         if not new_date:
             raise UserError(self.env._("Choose the new date of the meeting."))
         self._check_future_date(new_date)
-        new_meeting = self.with_context(mentor_meeting_no_notify=True).copy(
-            {
-                "date": new_date,
-                "rescheduled_from_id": self.id,
-                "meeting_link": meeting_link or self.meeting_link,
-            }
+        if not meeting_link and not self._mentor_has_video_room():
+            meeting_link = self.meeting_link
+        # The new meeting is a new event (its own UID, an invitation); the old UID is cancelled by the write.
+        new_meeting = self.with_context(mentor_meeting_no_notify=False).copy(
+            {"date": new_date, "rescheduled_from_id": self.id, "meeting_link": meeting_link or False}
         )
         self.write({"status": "reschedule"})
-        new_meeting._notify_mentees("rescheduled")
         return new_meeting
 
     def action_view_chain(self):
@@ -805,47 +801,6 @@ class OpMentorMeeting(models.Model):
             todo = todo.rescheduled_to_ids
         return chain.sorted("date")
 
-    def _ics_content(self, method="REQUEST"):
-        self.ensure_one()
-        return self._ics_calendar(method)
-
-    def _ics_calendar(self, method="PUBLISH"):
-        """An iCalendar file (RFC 5545) with one event per meeting; cancelled meetings are marked so."""
-        lines = [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            "PRODID:-//op_student_mentor//Mentor Meeting//EN",
-            f"METHOD:{method}",
-        ]
-        if len(self) != 1:
-            lines.append(f"X-WR-CALNAME:{_ics_escape(self.env._('Mentor meetings'))}")
-        for meeting in self:
-            lines += meeting._ics_event_lines(
-                cancelled=method == "CANCEL" or meeting.status in ("cancel", "reschedule")
-            )
-        lines.append("END:VCALENDAR")
-        return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
-
-    def _ics_event_lines(self, cancelled=False):
-        self.ensure_one()
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "odoo")
-        stamp = fields.Datetime.now().strftime("%Y%m%dT%H%M%SZ")
-        mentor = self.student_id.sudo()
-        return [
-            "BEGIN:VEVENT",
-            f"UID:op-mentor-meeting-{self.id}@{uuid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{self.date.strftime('%Y%m%dT%H%M%SZ')}",
-            f"DTEND:{self.date_end.strftime('%Y%m%dT%H%M%SZ')}",
-            f"SUMMARY:{_ics_escape(self.meeting_name)}",
-            f"DESCRIPTION:{_ics_escape((self.description or '') + chr(10) + self.meeting_link)}",
-            f"LOCATION:{_ics_escape(self.meeting_link)}",
-            f"URL:{self.meeting_link}",
-            f"ORGANIZER;CN={_ics_escape(mentor.name)}:mailto:{mentor.email or 'noreply@localhost'}",
-            "STATUS:" + ("CANCELLED" if cancelled else "CONFIRMED"),
-            "END:VEVENT",
-        ]
-
     def action_export_ics(self):
         """Download the selected meetings as one .ics file (Action menu of the meeting list and form)."""
         self.check_access("read")
@@ -855,56 +810,185 @@ class OpMentorMeeting(models.Model):
             "target": "download",
         }
 
-    def _ics_attachment(self, method="REQUEST"):
-        self.ensure_one()
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": "meeting.ics",
-                    "datas": base64.b64encode(self._ics_content(method).encode()),
-                    "mimetype": "text/calendar",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        )
 
-    _TEMPLATES = {
-        "scheduled": "op_student_mentor.mail_template_mentor_meeting_scheduled",
-        "rescheduled": "op_student_mentor.mail_template_mentor_meeting_rescheduled",
-        "cancelled": "op_student_mentor.mail_template_mentor_meeting_cancelled",
-        "reminder": "op_student_mentor.mail_template_mentor_meeting_reminder",
-    }
+    # ------------------------------------------------------------
+    # CALENDAR: one calendar.event per meeting
+    # ------------------------------------------------------------
 
-    def _notify_mentees(self, kind):
-        """One e-mail per mentee, so the date is written in that mentee's timezone and language."""
-        template = self.env.ref(self._TEMPLATES[kind], raise_if_not_found=False)
-        if not template:
-            return
-        template = template.sudo()  # the mentor sending is a portal user: no access to mail templates
-        for meeting in self.sudo():
-            attachment = meeting._ics_attachment("CANCEL" if kind == "cancelled" else "REQUEST")
-            for partner in meeting.meeting_students.partner_id:
-                template.with_context(
-                    mentee_tz=partner.tz or meeting.student_id.tz or "UTC", mentee_lang=partner.lang
-                ).send_mail(
-                    meeting.id,
-                    email_layout_xmlid="mail.mail_notification_light",
-                    email_values={
-                        "recipient_ids": [fields.Command.set(partner.ids)],
-                        "attachment_ids": [fields.Command.link(attachment.id)],
-                    },
-                )
+    # Meeting fields the event mirrors: a write of one of them updates the event.
+    _EVENT_FIELDS = frozenset(
+        {"meeting_name", "date", "duration", "meeting_link", "student_id", "meeting_students", "description", "status"}
+    )
 
     @api.model
-    def _cron_send_reminders(self):
-        """Remind attendees of tomorrow's meetings (UTC day); an indexed date range, not a scan."""
-        tomorrow = fields.Date.context_today(self) + timedelta(days=1)
-        start = datetime.combine(tomorrow, time.min)
-        meetings = self.search(
-            [("status", "=", "scheduled"), ("date", ">=", start), ("date", "<", start + timedelta(days=1))]
+    def _mentor_fill_video_room(self, vals):
+        """An empty link gets a Discuss video room of calendar (its route and token); returns the token."""
+        if vals.get("meeting_link"):
+            return False
+        token = uuid.uuid4().hex
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
+        vals["meeting_link"] = f"{base_url}/{self.env['calendar.event'].DISCUSS_ROUTE}/{token}"
+        return token
+
+    def _mentor_has_video_room(self):
+        """Whether the meeting's link is the Discuss room of its own event."""
+        self.ensure_one()
+        event = self.sudo().calendar_event_id
+        return bool(event.access_token) and self.meeting_link == event.videocall_location and (
+            event.videocall_source == "discuss"
         )
-        meetings._notify_mentees("reminder")
-        return meetings
+
+    def _mentor_event_partners(self):
+        """Attendees: the mentor and the mentees (as partners), the faculty too when the setting says so."""
+        self.ensure_one()
+        meeting = self.sudo()
+        partners = meeting.student_id.partner_id | meeting.meeting_students.partner_id
+        if self.env["res.config.settings"]._mentor_calendar_faculty_attendee():
+            partners |= meeting.faculty_ids.partner_id
+        return partners
+
+    def _mentor_event_values(self):
+        self.ensure_one()
+        meeting = self.sudo()
+        return {
+            "name": meeting.meeting_name,
+            "start": meeting.date,
+            "stop": meeting.date_end,
+            "description": plaintext2html(meeting.description or ""),
+            "videocall_location": meeting.meeting_link,
+            "partner_ids": [fields.Command.set(meeting._mentor_event_partners().ids)],
+        }
+
+    def _mentor_create_events(self, room_tokens=None):
+        """Create the events of these meetings in one create(); calendar mails the invitations (with the .ics)
+        of future ones. Past meetings (history, migration) are linked without mail."""
+        meetings = self.sudo().filtered(lambda m: not m.calendar_event_id)
+        if not meetings:
+            return
+        tokens = dict(zip(self.ids, room_tokens or []))
+        model_id = self.env["ir.model"]._get_id(self._name)
+        alarms = self.env["res.config.settings"]._mentor_calendar_alarms()
+        vals_list = []
+        for meeting in meetings:
+            mentor_partner = meeting.student_id.partner_id
+            partners = meeting._mentor_event_partners()
+            vals = meeting._mentor_event_values()
+            vals.update(
+                {
+                    "user_id": meeting.student_id.user_id.id or False,
+                    "res_model_id": model_id,
+                    "res_id": meeting.id,
+                    "alarm_ids": [fields.Command.set(alarms.ids)],
+                    "attendee_ids": [
+                        fields.Command.create(
+                            {"partner_id": partner.id, "state": "accepted" if partner == mentor_partner else "needsAction"}
+                        )
+                        for partner in partners
+                    ],
+                    "active": meeting.status in ("scheduled", "done", "missed"),
+                }
+            )
+            if tokens.get(meeting.id):
+                vals["access_token"] = tokens[meeting.id]
+            vals_list.append(vals)
+        context = clean_context(self.env.context)  # no default_* of the meeting's form on the event
+        if self.env.context.get("mentor_meeting_no_notify"):
+            context.update(no_mail_to_attendees=True)
+        events = self.env["calendar.event"].sudo().with_context(context, mail_create_nolog=True).create(vals_list)
+        for meeting, event in zip(meetings, events):
+            meeting.calendar_event_id = event
+
+    def _mentor_partners_leaving(self, vals):
+        """{meeting: partners} removed from the attendees by this write, to send them a cancellation."""
+        if "meeting_students" not in vals and "student_id" not in vals:
+            return {}
+        return {meeting: meeting.sudo().calendar_event_id.partner_ids for meeting in self}
+
+    def _mentor_sync_events(self, fnames, previous_partners=None):
+        """Carry a write of the meeting to its event: calendar mails the date change and the new attendees;
+        removed attendees and a cancelled or rescheduled meeting get a cancellation (same UID, higher SEQUENCE)
+        and the event is archived, so every calendar keeps one live event per live meeting."""
+        cancel_template = self.env.ref("op_student_mentor.calendar_template_mentor_meeting_cancelled").sudo()
+        for meeting in self.sudo():
+            event = meeting.calendar_event_id
+            if not event:
+                meeting._mentor_create_events()
+                continue
+            vals = {}
+            moved = bool(fnames & {"date", "duration", "meeting_link"})
+            if "meeting_name" in fnames:
+                vals["name"] = meeting.meeting_name
+            if "description" in fnames or "duration" in fnames:
+                vals["description"] = plaintext2html(meeting.description or "")
+            if "date" in fnames or "duration" in fnames:
+                vals.update(start=meeting.date, stop=meeting.date_end)
+            if "meeting_link" in fnames and meeting.meeting_link != event.videocall_location:
+                vals["videocall_location"] = meeting.meeting_link
+            if "student_id" in fnames:
+                vals["user_id"] = meeting.student_id.user_id.id or False
+            new_partners = meeting._mentor_event_partners()
+            leaving = (previous_partners or {}).get(meeting, event.partner_ids) - new_partners
+            if leaving or new_partners != event.partner_ids:
+                vals["partner_ids"] = [fields.Command.set(new_partners.ids)]
+            closing = meeting.status in ("cancel", "reschedule") and event.active
+            if moved or leaving or closing:
+                vals["mentor_ics_sequence"] = event.mentor_ics_sequence + 1
+            if leaving or closing:
+                # the cancellation carries the new SEQUENCE: written first
+                event.write({"mentor_ics_sequence": vals.pop("mentor_ics_sequence")})
+                going = event.attendee_ids
+                if not closing:
+                    going = going.filtered(lambda a, leaving=leaving: a.partner_id in leaving)
+                if event.start > fields.Datetime.now():
+                    going.with_context(mentor_ics_method="CANCEL")._send_mail_to_attendees(
+                        cancel_template, force_send=True
+                    )
+            if closing:
+                vals["active"] = False
+            if vals:
+                event.write(vals)
+            if "date" in vals or "start" in vals or "student_id" in fnames:
+                # calendar asks the organizer again when someone else moves the event: the mentor hosts it
+                host = meeting.student_id.partner_id
+                event.attendee_ids.filtered(lambda a, host=host: a.partner_id == host).state = "accepted"
+
+    def _mentor_ics_file(self, method="PUBLISH"):
+        """These meetings as one iCalendar file, from Odoo calendar's (see calendar.event._get_ics_file)."""
+        self.sudo()._mentor_create_events()  # a meeting without event (never expected) still exports
+        return self.sudo().sorted("date").calendar_event_id._mentor_ics_calendar(method)
+
+    def unlink(self):
+        events = self.sudo().calendar_event_id
+        result = super().unlink()
+        events.unlink()
+        return result
+
+    def _mentor_may_join_video_room(self, user):
+        """The meeting's people: its mentor and mentees, its faculty, the mentorship administrators."""
+        self.ensure_one()
+        meeting = self.sudo()
+        if user._is_public():
+            return False
+        if user.has_group("op_student_mentor.group_op_mentor_admin"):
+            return True
+        people = meeting.student_id.user_id | meeting.meeting_students.user_id
+        return user in people or bool(meeting.faculty_ids & user.sudo().mentor_faculty_ids)
+
+    @api.model
+    def _mentor_migrate_events(self, batch_size=1000):
+        """Events of the meetings that have none (migration 18.0.1.4.0), in batches, mailing nobody."""
+        Meeting = self.sudo().with_context(
+            active_test=False,
+            mentor_meeting_no_notify=True,
+            mail_create_nosubscribe=True,
+            tracking_disable=True,
+        )
+        while True:
+            meetings = Meeting.search([("calendar_event_id", "=", False)], limit=batch_size, order="id")
+            if not meetings:
+                return
+            meetings._mentor_create_events()
+            past = meetings.filtered(lambda m: m.status != "scheduled" or m.date <= fields.Datetime.now())
+            past.calendar_event_id.alarm_ids = False  # no reminder of the past
+            self.env.flush_all()
+            self.env.invalidate_all()

@@ -1,6 +1,6 @@
 from collections import namedtuple
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 Setting = namedtuple("Setting", "param kind default low high label")
@@ -40,6 +40,8 @@ MENTOR_SETTINGS = {
     "term_meetings": Setting("op_student_mentor.term_meetings", int, 6, 1, 1000, "Meetings Held per Term"),
     "term_followups": Setting("op_student_mentor.term_followups", int, 3, 0, 1000, "Follow-ups Completed per Term"),
 }
+CALENDAR_ALARMS_PARAM = "op_student_mentor.calendar_alarm_ids"
+DEFAULT_ALARMS = ("op_student_mentor.calendar_alarm_mentor_email_1day", "op_student_mentor.calendar_alarm_mentor_email_1hour")
 PROGRAM_RULES = ("capacity", "min_percentage", "min_achievements", "min_skills", "term_meetings", "term_followups")
 
 
@@ -120,6 +122,18 @@ class ResConfigSettings(models.TransientModel):
         help="Follow-ups completed on the mentor's allocations to complete a term (0: none required).",
     )
 
+    # Calendar (issue 17): reminders and the faculty as attendees of the meetings' events.
+    mentor_calendar_alarm_ids = fields.Many2many(
+        "calendar.alarm",
+        string="Meeting Reminders",
+        help="Reminders of every new mentor meeting (e-mail, or a notification in Odoo for internal users).",
+    )
+    mentor_calendar_faculty_attendee = fields.Boolean(
+        "Faculty Attend Meetings",
+        config_parameter="op_student_mentor.calendar_faculty_attendee",
+        help="The faculty of the mentor's allocations are invited to the meetings (optional attendees).",
+    )
+
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
@@ -148,6 +162,7 @@ class ResConfigSettings(models.TransientModel):
     def get_values(self):
         values = super().get_values()
         values.update({f"mentor_{name}": self._mentor_setting(name) for name in MENTOR_SETTINGS})
+        values["mentor_calendar_alarm_ids"] = [Command.set(self._mentor_calendar_alarms().ids)]
         return values
 
     def set_values(self):
@@ -156,6 +171,8 @@ class ResConfigSettings(models.TransientModel):
         params = self.env["ir.config_parameter"].sudo()
         for name, setting in MENTOR_SETTINGS.items():
             params.set_param(setting.param, repr(self[f"mentor_{name}"]))  # 0 too: "off", not the default
+        # "" is "no reminder", kept apart from a missing parameter (the defaults)
+        params.set_param(CALENDAR_ALARMS_PARAM, ",".join(str(i) for i in self.mentor_calendar_alarm_ids.ids) or " ")
         return result
 
     # ------------------------------------------------------------
@@ -187,3 +204,18 @@ class ResConfigSettings(models.TransientModel):
         group = self.env["res.groups"].sudo().browse(int(group_id)).exists() if (group_id or "").isdigit() else None
         group = group or self.env.ref("op_student_mentor.group_op_mentor_admin").sudo()
         return group.users.filtered(lambda u: u.active and not u.share)
+
+    @api.model
+    def _mentor_calendar_alarms(self):
+        """The reminders of new meetings' events: the setting, or one day and one hour before by e-mail."""
+        raw = self.env["ir.config_parameter"].sudo().get_param(CALENDAR_ALARMS_PARAM)
+        Alarm = self.env["calendar.alarm"].sudo()
+        if raw is False:
+            return Alarm.browse(
+                alarm.id for alarm in (self.env.ref(xmlid, raise_if_not_found=False) for xmlid in DEFAULT_ALARMS) if alarm
+            )
+        return Alarm.browse(int(i) for i in raw.split(",") if i.strip().isdigit()).exists()
+
+    @api.model
+    def _mentor_calendar_faculty_attendee(self):
+        return bool(self.env["ir.config_parameter"].sudo().get_param("op_student_mentor.calendar_faculty_attendee"))

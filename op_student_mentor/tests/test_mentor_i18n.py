@@ -38,7 +38,9 @@ class TestMentorTranslations(HttpCase, MentorCommon):
         super().setUpClass()
         french = cls.env["res.lang"]._activate_lang("fr_FR")
         spanish = cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms(["op_student_mentor"], ["fr_FR", "es_ES"], overwrite=True)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["op_student_mentor", "calendar"], ["fr_FR", "es_ES"], overwrite=True
+        )
         # OpenEduCat brings the website: its pages are served in the website's languages
         cls.env["website"].search([]).language_ids |= french | spanish
 
@@ -71,6 +73,7 @@ class TestMentorTranslations(HttpCase, MentorCommon):
         return self.env["mail.mail"].sudo().search([("model", "=", meeting._name), ("res_id", "=", meeting.id)])
 
     def test_notifications_in_the_mentee_language(self):
+        """Invitations and cancellations are calendar's mails, each in the attendee's language."""
         self.user_mentee.partner_id.lang = "fr_FR"
         self.user_mentee_other.partner_id.lang = "es_ES"
         meeting = self.env["op.mentor.meeting"].create(
@@ -82,20 +85,18 @@ class TestMentorTranslations(HttpCase, MentorCommon):
                 "meeting_students": [Command.set(self.student_mentee.ids)],
             }
         )
-        mail = self._mails(meeting)
+        mail = self._mails(meeting.calendar_event_id)
         self.assertEqual(len(mail), 1)
-        self.assertEqual(mail.subject, "Nouvelle rencontre de mentorat : Bilan")
-        self.assertIn("a planifié une rencontre de mentorat avec vous", mail.body_html)
-        self.assertIn("Rejoindre la rencontre", mail.body_html)
-        self.assertNotIn("scheduled a mentoring meeting", mail.body_html)
+        self.assertEqual(mail.subject, "Invitation à Bilan")
+        self.assertIn("Accepter", mail.body_html)
+        self.assertNotIn("invited you", mail.body_html)
         # Babel writes the date in French too
         self.assertRegex(mail.body_html, r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)")
 
-        self.meeting_other._notify_mentees("reminder")
-        mail = self._mails(self.meeting_other)
-        self.assertEqual(mail.subject, "Mañana: Other check-in")
-        self.assertIn("Un recordatorio: mañana se reúne con su mentor", mail.body_html)
-        self.assertIn("Unirse a la reunión", mail.body_html)
+        self.meeting_other.action_cancel("illness")
+        mail = self._mails(self.meeting_other.calendar_event_id)
+        self.assertEqual(mail.subject, "Cancelada: Other check-in")
+        self.assertIn("está cancelada", mail.body_html)
 
     def test_reports_in_french(self):
         Report = self.env["ir.actions.report"].with_context(lang="fr_FR")

@@ -1,7 +1,6 @@
 import base64
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -48,14 +47,15 @@ class TestMentorMeeting(MentorCommon):
             "https://meet.example.com/a b",
             " https://meet.example.com/abc",
             "https://",
-            "",
-            False,
         ]
         for link in bad_links:
             with self.subTest(link=link), self.assertRaises(ValidationError), self.env.cr.savepoint():
                 self.env["op.mentor.meeting"].create(self._meeting_vals(meeting_link=link))
         for link in ("https://meet.example.com/abc?pwd=1", "http://zoom.example.org/j/123"):
             self.assertTrue(self.env["op.mentor.meeting"].create(self._meeting_vals(meeting_link=link)))
+        for link in ("", False):  # no link: a Discuss video room (test_mentor_calendar)
+            meeting = self.env["op.mentor.meeting"].create(self._meeting_vals(meeting_link=link))
+            self.assertIn("/calendar/join_videocall/", meeting.meeting_link)
 
     def test_new_meeting_is_in_the_future(self):
         with self.assertRaisesRegex(ValidationError, "in the future"):
@@ -123,13 +123,14 @@ class TestMentorMeeting(MentorCommon):
         return self._new_mails.filtered(lambda m: student.partner_id in m.recipient_ids)
 
     def test_scheduled_email_with_local_time_and_ics(self):
+        """The invitation is Odoo calendar's, in the mentee's timezone, with the meeting's .ics."""
         with self.mock_mail_gateway():
             meeting = self.env["op.mentor.meeting"].create(self._meeting_vals())
         mail = self._mails_to(self.student_mentee)
         self.assertEqual(len(mail), 1)
         self.assertIn("Progress review", mail.subject)
         # 13:00 UTC is 14:00 in Brussels, the mentee's timezone.
-        self.assertIn("14:00", mail.body_html)
+        self.assertIn("2:00 PM", mail.body_html)
         self.assertIn("Europe/Brussels", mail.body_html)
         self.assertIn("https://meet.example.com/review", mail.body_html)
         ics = mail.attachment_ids
@@ -144,38 +145,23 @@ class TestMentorMeeting(MentorCommon):
     def test_rescheduled_and_cancelled_emails(self):
         with self.mock_mail_gateway():
             new_meeting = self.meeting.action_reschedule(datetime(2031, 2, 1, 9, 0))
-        mail = self._mails_to(self.student_mentee)
-        self.assertEqual(len(mail), 1)
-        self.assertIn("Meeting moved", mail.subject)
-        self.assertIn("10:00", mail.body_html, "the new date in Brussels time")
+        mails = self._mails_to(self.student_mentee)
+        self.assertEqual(len(mails), 2, "the old meeting is cancelled, the new one is an invitation")
+        cancel = mails.filtered(lambda m: "Cancelled" in m.subject)
+        invitation = mails - cancel
+        self.assertIn("It was moved", cancel.body_html)
+        self.assertIn("10:00 AM", invitation.body_html, "the new date in Brussels time")
         with self.mock_mail_gateway():
             new_meeting.action_cancel("illness")
         mail = self._mails_to(self.student_mentee)
-        self.assertIn("Meeting cancelled", mail.subject)
+        self.assertIn("Cancelled: Weekly check-in", mail.subject)
         content = base64.b64decode(mail.attachment_ids.datas).decode()
         self.assertIn("METHOD:CANCEL", content)
         self.assertIn("STATUS:CANCELLED", content)
+        self.assertIn(f"UID:op-mentor-meeting-{new_meeting.id}@", content)
 
     def test_ics_escapes_and_folds(self):
         self.meeting.description = "Agenda; catch-up, goals\nand more " + "x" * 120
-        content = self.meeting._ics_content()
+        content = self.meeting._mentor_ics_file()
         self.assertIn("Agenda\\; catch-up\\, goals\\nand more", content.replace("\r\n ", ""))
         self.assertTrue(all(len(line.encode()) <= 75 for line in content.split("\r\n")))
-
-    def test_daily_reminder_cron_only_tomorrow(self):
-        with freeze_time("2031-01-14 08:00:00"):
-            tomorrow = self.env["op.mentor.meeting"].create(self._meeting_vals(date=datetime(2031, 1, 15, 13, 0)))
-            later = self.env["op.mentor.meeting"].create(
-                self._meeting_vals(date=datetime(2031, 1, 17, 13, 0), meeting_name="Later")
-            )
-            cancelled = self.env["op.mentor.meeting"].create(
-                self._meeting_vals(date=datetime(2031, 1, 15, 16, 0), meeting_name="Dropped")
-            )
-            cancelled.action_cancel("illness")
-            with self.mock_mail_gateway():
-                reminded = self.env["op.mentor.meeting"]._cron_send_reminders()
-        self.assertEqual(reminded, tomorrow)
-        self.assertNotIn(later, reminded)
-        mail = self._mails_to(self.student_mentee)
-        self.assertEqual(len(mail), 1)
-        self.assertIn("Tomorrow: Progress review", mail.subject)

@@ -237,8 +237,10 @@ class TestMentorPortal(MentorPortalCommon):
         )
         response = self._get(f"/my/mentor/meetings/{meeting.id}?message=created", "mentor")
         self.assertIn("Meeting scheduled", response.text)
-        # the mentee is invited by e-mail (model's notification, triggered by the portal creation)
-        mails = self.env["mail.mail"].sudo().search([("model", "=", "op.mentor.meeting"), ("res_id", "=", meeting.id)])
+        # the mentee is invited by e-mail (calendar's invitation of the meeting's event)
+        mails = self.env["mail.mail"].sudo().search(
+            [("model", "=", "calendar.event"), ("res_id", "=", meeting.calendar_event_id.id)]
+        )
         self.assertIn(self.user_mentee.partner_id, mails.recipient_ids)
 
     def test_create_form_lists_own_mentees_only(self):
@@ -253,7 +255,6 @@ class TestMentorPortal(MentorPortalCommon):
         cases = [
             ({"meeting_link": "javascript:alert(1)"}, "http:// or https://"),
             ({"meeting_link": "ftp://files.example.com/x"}, "http:// or https://"),
-            ({"meeting_link": ""}, "http:// or https://"),
             ({"date": past}, "in the future"),
             ({"date": "not-a-date"}, "not valid"),
             ({"date": "99999-01-01"}, "not valid"),
