@@ -78,7 +78,7 @@ ADVERSARIAL = [
 text_values = st.one_of(
     st.sampled_from(ADVERSARIAL),
     st.text(max_size=300),
-    st.builds(lambda char, size: char * size, st.characters(), st.sampled_from([1001, 100_000])),
+    st.builds(lambda char, size: char * size, st.characters(codec="utf-8"), st.sampled_from([1001, 100_000])),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
 )
 # A form field: missing, adversarial text, or (multipart) a file under the field's name.
