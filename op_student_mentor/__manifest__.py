@@ -1,12 +1,11 @@
 {
     "name": "Student Mentor",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Education",
     "summary": "Peer mentorship for OpenEduCat: mentor applications, allocations, "
     "video meetings from the portal, follow-ups, SMART goals",
     "author": "op_student_mentor developers",
     "website": "https://github.com/op-student-mentor/op_student_mentor",
-    "maintainers": ["op-student-mentor"],
     "license": "LGPL-3",
     "depends": ["openeducat_core", "openeducat_exam", "mail", "portal"],
     "data": [

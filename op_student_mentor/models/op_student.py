@@ -38,8 +38,10 @@ class OpStudent(models.Model):
         ],
         "Funding Type",
         default="self_funded",
-        required=True,
         tracking=True,
+        # Required in the form only: a NOT NULL column would refuse every student created while this
+        # addon's Python is not loaded (OpenEduCat's own data, tests or imports on update).
+        help="Required on the student form; a student without one counts as self-funded.",
     )
     mentor_is_funded = fields.Boolean("Funded", compute="_compute_mentor_is_funded", store=True)
     training_end_date = fields.Date(
