@@ -6,7 +6,6 @@
     "video meetings from the portal, follow-ups, SMART goals",
     "author": "op_student_mentor developers",
     "website": "https://github.com/op-student-mentor/op_student_mentor",
-    "maintainers": ["op-student-mentor"],
     "license": "LGPL-3",
     "depends": ["openeducat_core", "openeducat_exam", "mail", "portal", "website", "calendar"],
     "data": [

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -104,6 +106,7 @@ class OpMentorAllocation(models.Model):
     )
     mentor_mentee_count = fields.Integer(related="mentor_id.mentor_mentee_count", string="Mentor's Mentees")
     mentor_capacity_limit = fields.Integer(related="mentor_id.mentor_capacity_limit", string="Mentor's Limit")
+    mentor_load_display = fields.Char("Mentor's Load", compute="_compute_mentor_load_display")
     capacity_override_reason = fields.Text(
         "Capacity Override Reason",
         copy=False,
@@ -135,6 +138,16 @@ class OpMentorAllocation(models.Model):
                 )
             )
             allocation.faculty_id = approved.faculty_id.sudo(False) or allocation.faculty_id
+
+    @api.depends("mentor_id", "mentor_mentee_count", "mentor_capacity_limit")
+    def _compute_mentor_load_display(self):
+        for allocation in self:
+            count, limit = allocation.mentor_mentee_count, allocation.mentor_capacity_limit
+            allocation.mentor_load_display = (
+                self.env._("%(count)s of %(limit)s mentees", count=count, limit=limit)
+                if limit
+                else self.env._("%(count)s mentees (no limit)", count=count)
+            )
 
     @api.depends("student_ids")
     def _compute_mentee_count(self):
@@ -300,6 +313,56 @@ class OpMentorAllocation(models.Model):
                     allocation=used[0][0].sudo().name,
                 )
             )
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        # The action's help invites to add allocations "here": only administrators can.
+        if not self.has_access("create"):
+            help_message = Markup('<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>') % (
+                self.env._("No allocations yet"),
+                self.env._(
+                    "When an administrator approves one of your nominations, its mentor and mentees appear here."
+                ),
+            )
+        return super().get_empty_list_help(help_message)
+
+    # ------------------------------------------------------------
+    # NOTIFICATIONS
+    # ------------------------------------------------------------
+
+    def _notify_approval(self):
+        """On approval the mentor learns they are a mentor and who their mentees are, each mentee who their
+        mentor is: one e-mail per person, in that person's language (portal users have no inbox; the
+        e-mails link to their portal pages). Sent as superuser: the approver need not read the templates."""
+        allocations = self.sudo()
+        if not allocations:
+            return
+        layout = "mail.mail_notification_light"
+        # batched (bulk approval): one rendering per language, one insert of all the mails
+        self.env.ref("op_student_mentor.mail_template_mentor_allocation_mentor").sudo().send_mail_batch(
+            allocations.filtered("mentor_id.partner_id").ids, email_layout_xmlid=layout
+        )
+        mentors_of = {}
+        for allocation in allocations:
+            for mentee in allocation.student_ids:
+                mentors_of.setdefault(mentee.id, []).append(allocation)
+        mentees = self.env["op.student"].sudo().browse(list(mentors_of)).filtered("partner_id")
+        if mentees:
+            self.env.ref("op_student_mentor.mail_template_mentor_allocation_mentee").sudo().with_context(
+                mentee_allocations={
+                    sid: [(a.mentor_id.name, a.batch_id.name, a.course_id.name) for a in allocs]
+                    for sid, allocs in mentors_of.items()
+                }
+            ).send_mail_batch(mentees.ids, email_layout_xmlid=layout)
+        allocations._message_log_batch(
+            bodies={
+                allocation.id: self.env._(
+                    "Told by e-mail of this allocation: %(students)s.",
+                    students=", ".join((allocation.mentor_id | allocation.student_ids).mapped("name")),
+                )
+                for allocation in allocations
+            }
+        )
 
     # ------------------------------------------------------------
     # CAPACITY

@@ -4,12 +4,17 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import plaintext2html
 
+from .op_student import format_percentage
+
 
 class OpMentorDetails(models.Model):
     _name = "op.mentor.details"
     _description = "Mentor Application"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    # The nominating faculty answers the administrator and a rejection on any of her applications,
+    # which she may read but only edit as drafts (record rules): posting needs read access only.
+    _mail_post_access = "read"
 
     # ------------------------------------------------------------
     # FIELDS
@@ -45,7 +50,7 @@ class OpMentorDetails(models.Model):
         required=True,
         tracking=True,
         index=True,
-        domain="[('id', 'in', allowed_student_ids)]",
+        domain="[('id', 'in', allowed_candidate_ids)]",
     )
     student_detail_ids = fields.Many2many(
         "op.student",
@@ -70,6 +75,7 @@ class OpMentorDetails(models.Model):
     percentage = fields.Float(
         compute="_compute_percentage", store=True, digits=(5, 2), aggregator="avg", help="From the gradebook record."
     )
+    percentage_display = fields.Char("Grade", compute="_compute_percentage_display")
     achivement_ids = fields.Many2many(
         "op.student.achievement", string="Achievements", compute="_compute_achievements_skills"
     )
@@ -82,6 +88,7 @@ class OpMentorDetails(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        group_expand=True,  # kanban: every column, in the workflow's order
     )
     reason_for_mentorship = fields.Text("Reason")
     rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
@@ -89,6 +96,12 @@ class OpMentorDetails(models.Model):
     allocation_count = fields.Integer(compute="_compute_allocation_count")
     allowed_course_ids = fields.Many2many("op.course", compute="_compute_allowed_course_ids")
     allowed_student_ids = fields.Many2many("op.student", compute="_compute_allowed_student_ids")
+    allowed_candidate_ids = fields.Many2many(
+        "op.student",
+        compute="_compute_allowed_candidate_ids",
+        help="Students of the batch who can be nominated: not already a mentor or pending approval in the "
+        "batch, and with a marksheet.",
+    )
     can_approve = fields.Boolean(compute="_compute_can_approve")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
     # Eligibility rules of the program (Settings): shown on the form, enforced at approval.
@@ -96,6 +109,7 @@ class OpMentorDetails(models.Model):
         [("meets", "Meets the eligibility rules"), ("fails", "Does not meet the eligibility rules")],
         "Eligibility",
         compute="_compute_eligibility",
+        help="Empty until a candidate is chosen, and when the program sets no eligibility rule.",
     )
     eligibility_reasons = fields.Text("Eligibility Details", compute="_compute_eligibility")
     capacity_override_reason = fields.Text(
@@ -128,6 +142,25 @@ class OpMentorDetails(models.Model):
         for application in self:
             application.allowed_student_ids = application._batch_students()
 
+    @api.depends("course_id", "batch_id")
+    def _compute_allowed_candidate_ids(self):
+        for application in self:
+            students = application._batch_students()
+            taken = (
+                self.sudo()
+                .search(
+                    [
+                        ("student_id", "in", students.ids),
+                        ("batch_id", "=", application.batch_id.id),
+                        ("status", "in", ("pending", "approve")),
+                        ("id", "!=", application._origin.id or 0),
+                    ]
+                )
+                .student_id
+            )
+            graded = self.env["op.marksheet.line"].sudo().search([("student_id", "in", students.ids)]).student_id
+            application.allowed_candidate_ids = (students & graded.sudo(False)) - taken.sudo(False)
+
     @api.depends("student_id", "batch_id")
     def _compute_gradebook_id(self):
         for application in self:
@@ -140,6 +173,11 @@ class OpMentorDetails(models.Model):
         for application in self:
             application.percentage = application.gradebook_id.sudo().percentage
 
+    @api.depends("percentage")
+    def _compute_percentage_display(self):
+        for application in self:
+            application.percentage_display = format_percentage(self.env, application.percentage)
+
     @api.depends("student_id")
     def _compute_achievements_skills(self):
         for application in self:
@@ -148,7 +186,12 @@ class OpMentorDetails(models.Model):
 
     @api.depends("percentage", "student_id", "gradebook_id")
     def _compute_eligibility(self):
+        has_rules = self._eligibility_rules_set()
         for application in self:
+            if not has_rules or not application.student_id:
+                # nothing to judge: no banner (a blank form, or a program without rules)
+                application.eligibility_status = application.eligibility_reasons = False
+                continue
             failures, passes = application._eligibility_check(application.percentage)
             application.eligibility_status = "fails" if failures else "meets"
             application.eligibility_reasons = "\n".join(failures or passes)
@@ -178,6 +221,24 @@ class OpMentorDetails(models.Model):
         if self.student_id and self.student_id not in allowed:
             self.student_id = False
         self.student_detail_ids = self.student_detail_ids.filtered(lambda s: s in allowed and s != self.student_id)
+        drafts = self._other_drafts()
+        if drafts:
+            return {
+                "warning": {
+                    "title": self.env._("Draft nomination of %(student)s", student=self.student_id.name),
+                    "message": self.env._(
+                        "%(student)s already has a draft application for %(batch)s: %(drafts)s. It does not block "
+                        "this nomination; delete the draft if it was left by mistake.",
+                        student=self.student_id.name,
+                        batch=self.batch_id.display_name,
+                        drafts=", ".join(
+                            self.env._("%(name)s by %(faculty)s", name=d.name, faculty=d.faculty_id.name)
+                            for d in drafts
+                        ),
+                    ),
+                }
+            }
+        return None
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -231,12 +292,13 @@ class OpMentorDetails(models.Model):
         # pass the search below (neither sees the other's new application): the student's row lock
         # makes the second wait for the first, then replay on fresh data, where it finds the duplicate.
         to_check.student_id.sudo()._mentor_lock()
-        # One search for the whole batch (bulk approval), then matched in memory.
+        # One search for the whole batch (bulk approval), then matched in memory. Only a student who is a
+        # mentor or pending approval in the batch is taken: a draft (maybe a forgotten autosave) only warns.
         candidates = self.sudo().search(
             [
                 ("student_id", "in", to_check.student_id.ids),
                 ("batch_id", "in", to_check.batch_id.ids),
-                ("status", "!=", "reject"),
+                ("status", "in", ("pending", "approve")),
             ]
         )
         by_key = {}
@@ -339,8 +401,9 @@ class OpMentorDetails(models.Model):
         self._check_status_update("approve")
         self._check_eligibility()
         self._set_status("approve")
-        self._create_allocations()
+        allocations = self._create_allocations()
         self._activity_update()
+        allocations._notify_approval()
         return True
 
     def action_reject(self, reason=None):
@@ -483,6 +546,11 @@ class OpMentorDetails(models.Model):
         if not failures and not passes:
             passes.append(self.env._("No eligibility rule is set in the program's settings."))
         return failures, passes
+
+    @api.model
+    def _eligibility_rules_set(self):
+        setting = self.env["res.config.settings"]._mentor_setting
+        return any(setting(rule) for rule in ("min_percentage", "min_achievements", "min_skills"))
 
     def _check_eligibility(self):
         for application in self:
@@ -644,6 +712,21 @@ class OpMentorDetails(models.Model):
             student=self.student_id.name,
             batch=self.batch_id.display_name,
             reason=self.rejection_reason,
+        )
+
+    def _other_drafts(self):
+        """Other draft applications for this candidate and batch, of any faculty (read as superuser:
+        the warning names them and their faculty, nothing more)."""
+        self.ensure_one()
+        if not self.student_id or not self.batch_id:
+            return self.browse()
+        return self.sudo().search(
+            [
+                ("student_id", "=", self.student_id.id),
+                ("batch_id", "=", self.batch_id.id),
+                ("status", "=", "draft"),
+                ("id", "!=", self._origin.id or 0),
+            ]
         )
 
     def _batch_students(self):

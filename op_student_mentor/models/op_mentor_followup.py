@@ -102,6 +102,19 @@ class OpMentorFollowup(models.Model):
         help="The meeting these notes record (one follow-up per mentee and meeting).",
     )
 
+    list_status = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("completed", "Completed"),
+            ("missed", "Missed"),
+            ("absent", "Mentee Absent"),
+        ],
+        "Status in Lists",
+        compute="_compute_list_status",
+        help="The status, except for the follow-up of a meeting held without this mentee: mentee absent.",
+    )
+
     _sql_constraints = [
         ("meeting_student_unique", "UNIQUE(meeting_id, student_id)", "A session is recorded once per mentee."),
     ]
@@ -109,6 +122,12 @@ class OpMentorFollowup(models.Model):
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
+
+    @api.depends("status", "student_id", "meeting_id.absent_student_ids")
+    def _compute_list_status(self):
+        for followup in self:
+            absent = followup.student_id in followup.meeting_id.sudo().absent_student_ids
+            followup.list_status = "absent" if absent and followup.status != "missed" else followup.status
 
     @api.depends("student_id", "meeting_date")
     def _compute_previous_goal_ids(self):

@@ -2,6 +2,8 @@ import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import clean_context, plaintext2html
@@ -522,8 +524,17 @@ class OpMentorMeeting(models.Model):
         }
 
     def action_done(self):
-        """Mark done and, as the guides recommend, propose the next session a week later (not created)."""
+        """Mark done and, as the guides recommend, propose the next session a week later (not created).
+        A meeting may be closed from its start time on, as for "missed": before, it cannot have been held."""
         self._check_status_update("done")
+        not_started = self.filtered(lambda m: m.date > fields.Datetime.now())
+        if not_started:
+            raise UserError(
+                self.env._(
+                    "Meeting %(name)s has not started yet: it can be marked done from its start time on.",
+                    name=not_started[0].meeting_name,
+                )
+            )
         self.write({"status": "done"})
         if len(self) != 1:
             return True
@@ -591,7 +602,25 @@ class OpMentorMeeting(models.Model):
             )
         for meeting in self:
             meeting._close("missed", reason, note)
+        self._notify_mentees_missed()
         return True
+
+    def _notify_mentees_missed(self):
+        """As for a cancellation, each mentee hears of a missed meeting, in their language and timezone,
+        with the reason the mentor chose (never the details: the form says they stay internal)."""
+        template = self.env.ref("op_student_mentor.mail_template_mentor_meeting_missed").sudo()
+        for meeting in self.sudo():
+            reason = dict(self._fields["close_reason"]._description_selection(self.env)).get(meeting.close_reason)
+            for partner in meeting.meeting_students.partner_id:
+                template.with_context(
+                    recipient_lang=partner.lang,
+                    recipient_tz=partner.tz or meeting.student_id.tz or "UTC",
+                    missed_reason=reason,
+                ).send_mail(
+                    meeting.id,
+                    email_layout_xmlid="mail.mail_notification_light",
+                    email_values={"recipient_ids": [fields.Command.set(partner.ids)]},
+                )
 
     def _close(self, status, reason, note, late_cancellation=False, notice=0.0):
         """Write the status and its reason; as superuser once the caller passed _check_status_update."""
@@ -624,6 +653,16 @@ class OpMentorMeeting(models.Model):
         )
         self.write({"status": "reschedule"})
         return new_meeting
+
+    @api.model
+    def get_empty_list_help(self, help_message):
+        # The action's help invites to schedule one "here": true for administrators, not for faculty (read only).
+        if not self.has_access("create"):
+            help_message = Markup('<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>') % (
+                self.env._("No meetings yet"),
+                self.env._("Mentors schedule their video meetings from the portal; they appear here as they do."),
+            )
+        return super().get_empty_list_help(help_message)
 
     def action_view_chain(self):
         self.ensure_one()

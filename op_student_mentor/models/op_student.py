@@ -1,7 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import formatLang
 
 FUNDED_TYPES = ("apprenticeship", "employee", "social_program")
+
+
+def format_percentage(env, value):
+    """A percentage as the school reads it: "92 %", "92.5 %" (the language's decimal separator)."""
+    digits = 0 if float(value).is_integer() else 1
+    return f"{formatLang(env, value, digits=digits)}\N{NO-BREAK SPACE}%"
 
 
 class OpStudent(models.Model):
@@ -38,8 +45,10 @@ class OpStudent(models.Model):
         ],
         "Funding Type",
         default="self_funded",
-        required=True,
         tracking=True,
+        # Required in the form only: a NOT NULL column would refuse every student created while this
+        # addon's Python is not loaded (OpenEduCat's own data, tests or imports on update).
+        help="Required on the student form; a student without one counts as self-funded.",
     )
     mentor_is_funded = fields.Boolean("Funded", compute="_compute_mentor_is_funded", store=True)
     training_end_date = fields.Date(
@@ -50,7 +59,9 @@ class OpStudent(models.Model):
     )
     # Cancellations and no-shows (issue 11): as the hosting mentor and as a mentee of the meetings.
     mentor_cancel_count = fields.Integer(
-        "Cancelled (as Mentor)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+        "Cancelled (as Mentor)",
+        compute="_compute_meeting_close_counts",
+        groups="op_student_mentor.group_op_mentor_faculty",
     )
     mentor_late_cancel_count = fields.Integer(
         "Late Cancellations (as Mentor)",
@@ -58,10 +69,14 @@ class OpStudent(models.Model):
         groups="op_student_mentor.group_op_mentor_faculty",
     )
     mentor_missed_count = fields.Integer(
-        "No-shows (as Mentor)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+        "No-shows (as Mentor)",
+        compute="_compute_meeting_close_counts",
+        groups="op_student_mentor.group_op_mentor_faculty",
     )
     mentee_cancel_count = fields.Integer(
-        "Cancelled (as Mentee)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
+        "Cancelled (as Mentee)",
+        compute="_compute_meeting_close_counts",
+        groups="op_student_mentor.group_op_mentor_faculty",
     )
     mentee_late_cancel_count = fields.Integer(
         "Late Cancellations (as Mentee)",
@@ -89,6 +104,10 @@ class OpStudent(models.Model):
     )
     mentor_mentee_count = fields.Integer("Current Mentees", compute="_compute_mentor_load")
     mentor_recognized = fields.Boolean("Mentoring Term Completed", compute="_compute_mentor_recognized")
+    # The candidate and mentee pickers of an application (context mentor_picker_batch_id): what a faculty
+    # chooses on, and nothing else of the student's file.
+    mentor_picker_grade = fields.Char("Grade", compute="_compute_mentor_picker")
+    mentor_picker_role = fields.Char("Mentorship Role", compute="_compute_mentor_picker")
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -104,6 +123,24 @@ class OpStudent(models.Model):
         mentor_ids = {student.id for (student,) in approved}
         for student in self:
             student.is_mentor = student.id in mentor_ids
+
+    @api.depends_context("mentor_picker_batch_id")
+    def _compute_mentor_picker(self):
+        info = self._mentor_picker_info(self.env.context.get("mentor_picker_batch_id"))
+        for student in self:
+            grade, role = info.get(student.id, (None, ""))
+            student.mentor_picker_grade = format_percentage(self.env, grade) if grade is not None else ""
+            student.mentor_picker_role = role
+
+    @api.depends_context("mentor_picker_batch_id")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        if not self.env.context.get("mentor_picker_batch_id"):
+            return
+        for student in self:
+            details = [part for part in (student.mentor_picker_grade, student.mentor_picker_role) if part]
+            if details and student.display_name:
+                student.display_name = f"{student.display_name} ({', '.join(details)})"
 
     @api.depends("mentor_funding_type")
     def _compute_mentor_is_funded(self):
@@ -198,6 +235,17 @@ class OpStudent(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """In an application's candidate picker, the best grades first (a batch is small: sorted here)."""
+        batch_id = self.env.context.get("mentor_picker_batch_id")
+        if not batch_id:
+            return super().name_search(name, args, operator, limit)
+        found = self.browse([student_id for student_id, _name in super().name_search(name, args, operator, None)])
+        info = found._mentor_picker_info(batch_id)
+        found = found.sorted(lambda s: (-(info.get(s.id, (None,))[0] or -1.0), s.name or ""))
+        return [(student.id, student.display_name) for student in found[:limit]]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -425,6 +473,55 @@ class OpStudent(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return achievements
+
+    def _mentor_picker_info(self, batch_id):
+        """{student id: (latest percentage for the batch, else the latest one, or None; role)} in three
+        queries for the whole recordset: the grade and role shown by the application's pickers."""
+        students = self.filtered("id")
+        if not students or not batch_id:
+            return {}
+        Line = self.env["op.marksheet.line"].sudo()
+        grades = {}
+        lines = Line.search_fetch(
+            [("student_id", "in", students.ids)],
+            ["student_id", "percentage", "marksheet_reg_id"],
+            order="generated_date desc, id desc",
+        )
+        in_batch = set(
+            Line.search([("id", "in", lines.ids), ("marksheet_reg_id.exam_session_id.batch_id", "=", batch_id)]).ids
+        )
+        for line in lines:  # newest first: the first of the batch wins, else the first at all
+            current = grades.get(line.student_id.id)
+            if current is None or (line.id in in_batch and not current[1]):
+                grades[line.student_id.id] = (line.percentage, line.id in in_batch)
+        allocations = (
+            self.env["op.mentor.allocation"]
+            .sudo()
+            .search(["|", ("mentor_id", "in", students.ids), ("student_ids", "in", students.ids)])
+        )
+        pending = {
+            student.id
+            for (student,) in self.env["op.mentor.details"]
+            .sudo()
+            ._read_group(
+                [("student_id", "in", students.ids), ("batch_id", "=", batch_id), ("status", "=", "pending")],
+                ["student_id"],
+            )
+        }
+        info = {}
+        for student in students.sudo():
+            mentors = allocations.filtered(lambda a, s=student: s in a.student_ids).mentor_id
+            if student.is_mentor:
+                role = self.env._("mentor")
+            elif student.id in pending:
+                role = self.env._("nominated, pending approval")
+            elif mentors:
+                role = self.env._("mentee of %(mentors)s", mentors=", ".join(mentors.mapped("name")))
+            else:
+                role = ""
+            grade = grades.get(student.id)
+            info[student.id] = (grade[0] if grade else None, role)
+        return info
 
     def _mentor_active_mentees(self):
         """Mentees of this mentor's active allocations."""

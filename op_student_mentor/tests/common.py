@@ -1,5 +1,7 @@
 from datetime import date, datetime, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, http
 from odoo.addons.mail.tests.common import MailCase
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -144,6 +146,12 @@ class MentorBuilders:
                 **vals,
             }
         )
+
+    @classmethod
+    def _mark_done(cls, meetings, user=None):
+        """Mark done at the (latest) start time: a meeting is closed from its start on, never before."""
+        with freeze_time(max(meetings.mapped("date"))):
+            return (meetings.with_user(user) if user else meetings).action_done()
 
     @classmethod
     def _create_meeting(cls, mentor, mentees, name, days=3, **vals):

@@ -178,6 +178,7 @@ class TestMentorApplication(MentorCommon):
 
     def test_duplicate_mentor(self):
         first = self._new_application()
+        first.action_submit()  # pending approval in the batch (a draft only warns: test_mentor_dayone)
         with self.assertRaisesRegex(ValidationError, f"Duplicate mentor.*{first.name}.*existing record"):
             self._new_application()
 

@@ -100,7 +100,7 @@ class TestMentorMeeting(MentorCommon):
         self.assertFalse(self.meeting.rescheduled_to_ids)
 
     def test_done_and_cancel_only_from_scheduled(self):
-        self.meeting.action_done()
+        self._mark_done(self.meeting)
         self.assertEqual(self.meeting.status, "done")
         for method in ("action_done", "action_cancel", "action_open_reschedule_wizard"):
             with self.subTest(method=method), self.assertRaisesRegex(UserError, "only scheduled meetings"):
@@ -108,10 +108,10 @@ class TestMentorMeeting(MentorCommon):
         self.meeting_other.action_cancel("illness")
         self.assertEqual(self.meeting_other.status, "cancel")
         with self.assertRaisesRegex(UserError, "is cancelled; only scheduled meetings can be done"):
-            self.meeting_other.action_done()
+            self._mark_done(self.meeting_other)
 
     def test_date_of_a_closed_meeting_cannot_change(self):
-        self.meeting.action_done()
+        self._mark_done(self.meeting)
         with self.assertRaisesRegex(UserError, "no longer scheduled"):
             self.meeting.date = datetime(2031, 3, 1, 10, 0)
 

@@ -20,7 +20,7 @@ class TestMentorPdfReports(MentorCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.meeting_held = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Discovery with Eli", days=2)
-        cls.meeting_held.action_done()
+        cls._mark_done(cls.meeting_held)
         cls.followup.write({"project_progress": 40, "followup_notes": "Finish the parser."})
         cls.followup.action_complete()
         cls.env["op.mentor.goal"].create(

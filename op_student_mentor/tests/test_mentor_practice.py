@@ -89,7 +89,7 @@ class TestMentorPractice(MentorCommon):
         self.assertEqual(self.meeting.session_type, "discovery", "no session held yet with this mentee")
         Meeting = self.env["op.mentor.meeting"]
         self.assertEqual(Meeting.create(self._meeting_vals()).session_type, "discovery")
-        self.meeting.action_done()
+        self._mark_done(self.meeting)
         self.assertEqual(Meeting.create(self._meeting_vals()).session_type, "regular")
         self.assertEqual(self.meeting.session_type, "discovery", "the done session keeps its type")
         self.assertEqual(Meeting.create(self._meeting_vals(session_type="review")).session_type, "review")
@@ -288,7 +288,7 @@ class TestMentorPractice(MentorCommon):
         first = self.meeting
         second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", days=10)
         third = self._create_meeting(self.student_mentor, self.student_mentee, "Third", days=17)
-        first.with_user(self.user_mentor).action_done()
+        self._mark_done(first, self.user_mentor)
         second.with_user(self.user_mentor).action_cancel("illness")
         self.assertFalse(self.student_mentee.mentor_at_risk, "one cancelled meeting is not a pattern")
         # a rescheduled meeting is replaced, not missed: it neither counts nor breaks the row
@@ -305,7 +305,7 @@ class TestMentorPractice(MentorCommon):
         second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", days=10)
         third = self._create_meeting(self.student_mentor, self.student_mentee, "Third", days=17)
         self.meeting.action_cancel("illness")
-        second.action_done()
+        self._mark_done(second)
         third.action_cancel("illness")
         self.assertFalse(self.student_mentee.mentor_at_risk)
         self.assertFalse(self._at_risk_activities())
@@ -390,7 +390,7 @@ class TestMentorPractice(MentorCommon):
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
     def test_mentor_records_session_as_portal_user(self):
         """What the portal session record does, as the mentor: notes, review, carry-over, new goals."""
-        self.meeting.with_user(self.user_mentor).action_done()
+        self._mark_done(self.meeting, self.user_mentor)
         Followup = self.env["op.mentor.followup"].with_user(self.user_mentor)
         previous = self.env["op.mentor.followup"].create(
             {
@@ -480,7 +480,7 @@ class TestMentorPractice(MentorCommon):
     # ------------------------------------------------------------
 
     def test_done_proposes_next_session(self):
-        action = self.meeting.action_done()
+        action = self._mark_done(self.meeting)
         self.assertEqual(self.meeting.status, "done")
         self.assertEqual(action["res_model"], "op.mentor.meeting")
         self.assertEqual(self.env["op.mentor.meeting"].search_count([("rescheduled_from_id", "=", False)]), 2)
@@ -495,5 +495,5 @@ class TestMentorPractice(MentorCommon):
         self.assertIs(self.meeting_other.browse().action_done(), True, "several meetings: no proposal")
 
     def test_portal_done_ignores_the_proposal(self):
-        self.meeting.with_user(self.user_mentor).action_done()
+        self._mark_done(self.meeting, self.user_mentor)
         self.assertEqual(self.meeting.status, "done")

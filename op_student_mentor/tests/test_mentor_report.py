@@ -41,7 +41,7 @@ class TestMentorReport(MentorCommon):
         # World A (faculty): a second mentee, meetings held / cancelled / missed, follow-ups completed / missed.
         cls._add_second_mentee()
         cls.meeting_done = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Held", days=4)
-        cls.meeting_done.action_done()
+        cls._mark_done(cls.meeting_done)
         cls.meeting_cancelled = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Called off", days=5)
         cls.meeting_cancelled.action_cancel("illness")
         cls.meeting_missed = (

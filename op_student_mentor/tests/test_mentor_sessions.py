@@ -256,7 +256,7 @@ class TestMenteeAbsence(MentorCommon):
         with freeze_time("2031-03-01 09:00:00"):
             meeting = self._create_meeting(self.student_mentor, self.both, name, date=datetime(2031, 3, day, 14, 0))
         with freeze_time(f"2031-03-{day} 15:00:00"):
-            meeting.with_user(self.user_mentor).action_done()
+            self._mark_done(meeting, self.user_mentor)
             if absent:
                 meeting.with_user(self.user_mentor).write({"absent_student_ids": [Command.set(absent.ids)]})
         return meeting
@@ -409,8 +409,8 @@ class TestPulse(MentorCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Rating = cls.env["op.mentor.meeting.rating"]
-        cls.meeting.action_done()
-        cls.meeting_other.action_done()
+        cls._mark_done(cls.meeting)
+        cls._mark_done(cls.meeting_other)
 
     def _rate(self, value, user=None, meeting=None, student=None, comment=False):
         return self.Rating.with_user(user or self.user_mentee).create(

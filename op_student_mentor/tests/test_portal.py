@@ -319,6 +319,10 @@ class TestMentorPortal(MentorPortalCommon):
 
     def test_done_twice(self):
         url = f"/my/mentor/meetings/{self.meeting.id}"
+        response = self._post(f"{url}/done", {}, allow_redirects=True)
+        self.assertIn("has not started yet", response.text, "not before its start time")
+        self.assertEqual(self.meeting.status, "scheduled")
+        self.meeting.with_context(mentor_meeting_allow_past=True).date = datetime.now().replace(microsecond=0) - timedelta(minutes=1)
         response = self._post(f"{url}/done", {})
         self.assertTrue(response.headers["Location"].endswith(f"{url}?message=done"))
         self.assertEqual(self.meeting.status, "done")
@@ -535,5 +539,7 @@ class TestMentorPortal(MentorPortalCommon):
         # one week later at the same time of the mentor's day (Brussels; DST may change in between)
         self.assertEqual(self._brussels(new_meeting.date), self._brussels(original.date) + timedelta(days=7))
         self.start_tour("/my", "op_student_mentor_portal_mentee", login="mentee")
+        # a meeting is marked done from its start time on: the mentor comes back once it has started
+        new_meeting.with_context(mentor_meeting_allow_past=True).date = datetime.now().replace(microsecond=0) - timedelta(minutes=10)
         self.start_tour("/my/mentor/meetings", "op_student_mentor_portal_done", login="mentor")
         self.assertEqual(new_meeting.status, "done")

@@ -458,8 +458,8 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
     )
     def test_actions_repeated(self, action, extra):
         """Done / Cancel / Missed posted twice with junk fields: changes the own meeting once, then only a message."""
-        # a no-show can only be marked once the meeting started
-        meeting = self._own_meeting("Twice", past=action == "missed")
+        # done and no-show can only be marked once the meeting started
+        meeting = self._own_meeting("Twice", past=action in ("done", "missed"))
         extra.pop("csrf_token", None)
         extra.update(close_reason="illness", close_note="")  # the reason Cancel and Missed ask for
         url = f"/my/mentor/meetings/{meeting.id}/{action}"
@@ -544,7 +544,7 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
         values, for the mentee's fields or a foreign mentee's: never a 5xx, never foreign data, and no
         meeting other than the one the form is about (or the next session it makes) changes."""
         meeting = self._own_meeting("Hostile session", past=True)
-        meeting.action_done()
+        self._mark_done(meeting)
         prefix = (
             "" if route == "next" else f"{(self.student_mentee_other if foreign_prefix else self.student_mentee).id}-"
         )

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import lxml.html
 import pytz
@@ -19,7 +19,7 @@ class TestMentorPracticePortal(MentorPortalCommon):
         super().setUpClass()
         cls.Followup = cls.env["op.mentor.followup"]
         cls.Goal = cls.env["op.mentor.goal"]
-        cls.meeting.action_done()
+        cls._mark_done(cls.meeting)
         cls.session_url = f"/my/mentor/meetings/{cls.meeting.id}/session"
         cls.next_url = f"/my/mentor/meetings/{cls.meeting.id}/next"
         # last week's notes, readable by the mentor, with two open goals to review
@@ -528,6 +528,8 @@ class TestMentorPracticePortal(MentorPortalCommon):
             days=1,
             meeting_link="https://meet.example.com/week-12",
         )
+        # the session took place: it started a quarter of an hour ago (done is refused before the start)
+        meeting.with_context(mentor_meeting_allow_past=True).date = datetime.now().replace(microsecond=0) - timedelta(minutes=15)
         self.start_tour(f"/my/mentor/meetings/{meeting.id}", "op_student_mentor_mentor_week", login="mentor")
         self.assertEqual(meeting.status, "done")
         followup = self.Followup.search([("meeting_id", "=", meeting.id)])

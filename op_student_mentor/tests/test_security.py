@@ -270,7 +270,7 @@ class MentorSecurityCommon(MentorCommon):
         for mentor, mentee in ((cls.student_mentor, cls.student_mentee), (cls.student_mentor_other, cls.student_mentee_other)):
             for name in ("Held", "Held unrated"):
                 cls.meetings_held |= cls._create_meeting(mentor, mentee, f"{name} {mentor.name}", days=1)
-        cls.meetings_held.action_done()
+        cls._mark_done(cls.meetings_held)
         cls.meeting_held, cls.meeting_held_unrated, cls.meeting_held_other, cls.meeting_held_other_unrated = (
             cls.meetings_held
         )
@@ -596,7 +596,7 @@ class TestAccessWorkflow(MentorSecurityCommon):
                 with self.subTest(user=user.login, action=action), self.assertRaises(AccessError):
                     getattr(meeting.with_user(user), action)()
         self.assertEqual((self.meeting | self.meeting_other).mapped("status"), ["scheduled", "scheduled"])
-        self.meeting.with_user(self.user_mentor).action_done()
+        self._mark_done(self.meeting, self.user_mentor)
         self.assertEqual(self.meeting.status, "done")
 
     @mute_logger(*RULE_LOGGERS)

@@ -133,7 +133,7 @@ class TestSessionsPortal(MentorPortalCommon):
 
     def _held(self, name="Held session", mentees=None):
         meeting = self._create_meeting(self.student_mentor, mentees or self.student_mentee, name, days=1)
-        meeting.action_done()
+        self._mark_done(meeting)
         return meeting
 
     def _ratings(self, meeting):
