@@ -53,7 +53,7 @@ class MentorParentPortal(MentorCustomerPortal):
 
     def _mentor_parent_values(self, children, detail=False):
         """What the settings let parents see of ``children`` (superuser records): for the list of children
-        (a few grouped searches whatever their number) or, ``detail``, for the page of one child."""
+        (grouped searches, not one per meeting) or, ``detail``, for the page of one child."""
         settings = request.env["res.config.settings"]
         visibility = settings._mentor_parent_setting("visibility")
         show_link = settings._mentor_parent_setting("show_link")
@@ -175,6 +175,12 @@ class MentorParentPortal(MentorCustomerPortal):
         except UserError as error:
             return self._mentor_parent_child_page(parent, child, error=error.args[0], status=400)
         return request.redirect(f"/my/child/{child.id}?message=withdrawn")
+
+    @http.route("/my/child/<path:unknown>", type="http", auth="public", website=True, sitemap=False, readonly=True)
+    def portal_parent_child_unknown(self, unknown=None, **kw):
+        """The website's 404 page for what is not a child's id (``/my/child/abc``, ``/my/child/%00``): without
+        this route Odoo looks the URL up as an attachment, which fails on a NUL (see op_student_mentor)."""
+        return self._mentor_not_found()
 
     # ------------------------------------------------------------
     # E-MAILED CONSENT LINK

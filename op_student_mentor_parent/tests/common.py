@@ -26,7 +26,13 @@ class ParentFixtures:
     @classmethod
     def _create_parent(cls, login, name, children):
         user = new_test_user(
-            cls.env, login, groups="base.group_portal", name=name, email=f"{login}@family.test", tz="Europe/Brussels"
+            cls.env,
+            login,
+            groups="base.group_portal",
+            name=name,
+            email=f"{login}@family.test",
+            tz="Europe/Brussels",
+            password=login,  # a real login through /web/login (tests/test_parent_portal)
         )
         user.partner_id.is_parent = True  # OpenEduCat's login redirect sends these users to /my/child
         parent = cls.env["op.parent"].create(
