@@ -11,13 +11,15 @@ class OpMentorAllocation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         allocations = super().create(vals_list)
+        if not self._mentor_parent_news():
+            return allocations
         allocations.filtered("active")._mentor_new_mentor(
             {allocation.id: allocation.student_ids for allocation in allocations}
         )
         return allocations
 
     def write(self, vals):
-        if not {"mentor_id", "student_ids", "active"} & set(vals):
+        if not {"mentor_id", "student_ids", "active"} & set(vals) or not self._mentor_parent_news():
             return super().write(vals)
         before = {
             allocation.id: (
@@ -41,14 +43,21 @@ class OpMentorAllocation(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _mentor_new_mentor(self, students_by_allocation):
-        """Students who just got a mentor: their parents hear of it (Settings) and, when consent is required,
-        get the consent request."""
+    @api.model
+    def _mentor_parent_news(self):
+        """(e-mail parents of a new mentor, consent required): a school with neither pays no query here."""
         settings = self.env["res.config.settings"]
         notify = settings._mentor_parent_setting("notify_mentor")
         consent = settings._mentor_parent_setting("consent_required")
-        if not (notify or consent):
+        return (notify, consent) if notify or consent else ()
+
+    def _mentor_new_mentor(self, students_by_allocation):
+        """Students who just got a mentor: their parents hear of it (Settings) and, when consent is required,
+        get the consent request."""
+        news = self._mentor_parent_news()
+        if not news:
             return
+        notify, consent = news
         template = self.env.ref("op_student_mentor_parent.mail_template_parent_mentor_assigned").sudo()
         waiting = self.env["op.student"]
         for allocation in self.sudo():

@@ -23,7 +23,9 @@ class OpMentorMeeting(models.Model):
         return meetings
 
     def write(self, vals):
-        before = {meeting.id: meeting.meeting_students for meeting in self} if "meeting_students" in vals else {}
+        before = {}
+        if "meeting_students" in vals and self.env["res.config.settings"]._mentor_parent_setting("consent_required"):
+            before = {meeting.id: meeting.meeting_students for meeting in self}
         result = super().write(vals)
         for meeting in self.filtered(lambda m: m.id in before and m.status == "scheduled"):
             meeting._mentor_check_consent(meeting.meeting_students - before[meeting.id])
@@ -49,7 +51,8 @@ class OpMentorMeeting(models.Model):
 
     def _mentor_check_consent(self, students):
         """Refuse these meetings while one of ``students`` among their mentees waits for a parent's consent."""
-        if not self or not students:
+        # the setting first: a school without it pays no query on its meetings
+        if not self or not students or not self.env["res.config.settings"]._mentor_parent_setting("consent_required"):
             return
         waiting = (self.sudo().meeting_students & students.sudo())._mentor_waiting_consent()
         if waiting:
