@@ -16,6 +16,9 @@
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
     ],
+    "demo": [
+        "demo/op_student_mentor_parent_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "op_student_mentor_parent/static/src/js/parent_portal.js",

@@ -115,3 +115,16 @@ class TestParentSecurity(ParentCommon):
         consent = self.env[CONSENT].with_user(self.user_admin).create({"student_id": self.student_other.id})
         self.assertEqual(consent.state, "pending")
         self.assertEqual(self.consent.state, "pending")
+
+    def test_consents_menu(self):
+        """Parents → Mentorship Consents for the faculty and the administrators; the Student Mentor menu is
+        the main addon's (its own test checks it, with this addon installed too)."""
+        menu = self.env.ref("op_student_mentor_parent.op_mentor_parent_consent_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("openeducat_parent.menu_op_parent_root"))
+        for user in (self.user_admin, self.user_faculty):
+            with self.subTest(user=user.login):
+                menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+                self.assertIn(menu.id, menus)
+                self.assertIn(menu.parent_id.id, menus)
+        for user in (self.user_parent, self.user_mentee):  # portal users: no backend menu at all
+            self.assertFalse(self.env["ir.ui.menu"].with_user(user).has_access("read"))
