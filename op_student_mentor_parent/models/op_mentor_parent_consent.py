@@ -6,7 +6,7 @@ from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
 CONSENT_AGE = 18
-WITHDRAW_REASON_MAX_LENGTH = 2000
+WITHDRAW_REASON_MAX_LENGTH = 1500  # the cancelled meetings keep it in their details (2,000 characters)
 
 
 class OpMentorParentConsent(models.Model):

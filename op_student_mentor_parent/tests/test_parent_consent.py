@@ -146,11 +146,14 @@ class TestParentConsent(ParentCommon):
         with self.assertRaisesRegex(UserError, "no consent to withdraw"):
             consent._mentor_withdraw(self.parent, "Changed my mind")
         consent._mentor_give(self.parent, "portal")
-        for reason in ("", "   ", None, "x" * 2001):
+        for reason in ("", "   ", None, "x" * 1501):
             with self.subTest(reason=reason), self.assertRaises(UserError):
                 consent._mentor_withdraw(self.parent, reason)
         self.assertEqual(consent.state, "given")
         self.assertEqual(self.meeting.status, "scheduled")
+        # the longest reason still fits in the details of the cancelled meetings
+        consent._mentor_withdraw(self.parent, "y" * 1500)
+        self.assertEqual(self.meeting.status, "cancel")
 
     # ------------------------------------------------------------
     # E-mails: consent request, new mentor, meetings
