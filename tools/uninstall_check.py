@@ -18,6 +18,9 @@ import odoo
 from odoo import SUPERUSER_ID, Command, api
 
 ADDON = "op_student_mentor"
+# Bridges that depend on the addon (tools/dev passes them): Odoo uninstalls them with it, their tables
+# (op_mentor_* too) must go as well.
+BRIDGES = [name for name in os.environ.get("UNINSTALL_BRIDGES", "").split(",") if name and name != ADDON]
 # Tables of the addon (and of its models' relations); every other op_* table is OpenEduCat's.
 OWN_TABLE_PREFIXES = ("op_mentor_", "op_student_achievement", "op_student_skill")
 
@@ -148,11 +151,12 @@ def main():
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         after, own_after, column_after = snapshot(cr)
-        cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [ADDON])
-        (state,) = cr.fetchone()
+        cr.execute("SELECT name, state FROM ir_module_module WHERE name IN %s", [(ADDON, *BRIDGES)])
+        states = dict(cr.fetchall())
     problems = []
-    if state != "uninstalled":
-        problems.append(f"module state is {state!r}")
+    for name in (ADDON, *BRIDGES):
+        if states.get(name) != "uninstalled":
+            problems.append(f"module {name} state is {states.get(name)!r}")
     for table in sorted(set(before) | set(after)):
         if before.get(table) != after.get(table):
             problems.append(f"{table}: {before.get(table)} rows before, {after.get(table)} after")

@@ -1,0 +1,61 @@
+"""French and Spanish for the parents: every string translated, placeholders and markup kept; the parent's
+page and e-mails in their language."""
+
+from pathlib import Path
+
+import polib
+
+from odoo.addons.op_student_mentor.tests.test_mentor_i18n import _untranslatable_parts
+from odoo.tests import tagged
+
+from .common import ParentPortalCommon
+
+I18N = Path(__file__).resolve().parent.parent / "i18n"
+
+
+@tagged("post_install", "-at_install")
+class TestParentTranslations(ParentPortalCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        french = cls.env["res.lang"]._activate_lang("fr_FR")
+        spanish = cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["op_student_mentor", "op_student_mentor_parent"], ["fr_FR", "es_ES"], overwrite=True
+        )
+        cls.env["website"].search([]).language_ids |= french | spanish
+
+    def test_every_string_translated_in_french_and_spanish(self):
+        pot = polib.pofile(str(I18N / "op_student_mentor_parent.pot"))
+        self.assertGreater(len(pot), 50)
+        for lang in ("fr", "es"):
+            po = polib.pofile(str(I18N / f"{lang}.po"))
+            self.assertEqual({e.msgid for e in po}, {e.msgid for e in pot}, f"{lang}.po: run tools/dev pot")
+            translations = {entry.msgid: entry.msgstr for entry in po}
+            empty = [entry.msgid for entry in pot if not translations.get(entry.msgid)]
+            self.assertFalse(empty, f"{lang}.po: {len(empty)} strings without translation: {empty}")
+            broken = [
+                entry.msgid
+                for entry in pot
+                if _untranslatable_parts(entry.msgid) != _untranslatable_parts(translations[entry.msgid])
+            ]
+            self.assertFalse(broken, f"{lang}.po: placeholders or markup differ from the template: {broken}")
+
+    def test_parent_page_and_mail_in_french(self):
+        self._set_parent_settings(consent_required=True, notify_meetings=True)
+        self.user_parent.lang = "fr_FR"
+        self._login("parent")
+        response = self.url_open(f"/fr/my/child/{self.student_mentee.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("consentement", response.text)
+        self.assertNotIn("Waiting for your consent", response.text)
+        self.user_parent.partner_id.lang = "es_ES"
+        self.meeting._mentor_notify_parents("cancelled")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "op.mentor.meeting"), ("res_id", "=", self.meeting.id)], order="id desc", limit=1)
+        )
+        self.assertIn(self.user_parent.partner_id, mail.recipient_ids)
+        self.assertNotIn("cancelled", mail.subject)
+        self.assertIn("cancelada", mail.body_html)
