@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # A fragment that does not exist yet is skipped.
 ORDER = [
     "DESCRIPTION", "RUN", "TESTS", "USAGE", "CONFIGURE", "ROLES", "PORTAL", "PRACTICE",
-    "PROGRAM", "SESSIONS", "REPORTS", "RELIABILITY", "PERFORMANCE", "DEVELOP", "CONTRIBUTORS",
+    "PROGRAM", "MATCHING", "SESSIONS", "REPORTS", "RELIABILITY", "PERFORMANCE", "DEVELOP", "CONTRIBUTORS",
 ]
 HEADER = "<!-- Generated from readme/*.md by `tools/dev readme`: edit the fragments. -->\n\n"
 

@@ -42,14 +42,15 @@ class OpMentorMatching(models.AbstractModel):
         standings = self.env["op.mentor.subject.standing"]._mentor_batch_standings(batch.ids)
         cr.execute(
             """
-            SELECT DISTINCT s.id, s.mentor_at_risk, s.mentor_at_risk_reason, p.name, s.first_name
+            SELECT DISTINCT s.id, s.mentor_at_risk, s.mentor_at_risk_reason, p.name,
+                   COALESCE(s.first_name->>%s, s.first_name->>'en_US')
               FROM op_student_course sc
               JOIN op_student s ON s.id = sc.student_id AND s.active
               JOIN res_partner p ON p.id = s.partner_id
              WHERE sc.batch_id = %s
              ORDER BY s.id
             """,
-            [batch.id],
+            [self.env.lang or "en_US", batch.id],
         )
         students = {
             sid: {"at_risk": risk, "risk_reason": reason, "name": name, "first_name": first or name}
@@ -177,16 +178,18 @@ class OpMentorMatching(models.AbstractModel):
             if m_strong:
                 rows.append(((100 - percentage) * m_percentage, subject, percentage, m_percentage))
         rows.sort(key=lambda r: (-r[0], r[1]))
-        texts = [
-            self.env._(
-                "%(subject)s: %(mentee)s %% — %(mentor)s %(strength)s %%",
-                subject=data["subjects"].get(subject, ""),
-                mentee=f"{percentage:g}",
-                mentor=first,
-                strength=f"{m_percentage:g}",
+        texts = []
+        for _b, subject, percentage, m_percentage in rows:
+            mentee_text, mentor_text = f"{percentage:g}", f"{m_percentage:g}"
+            texts.append(
+                self.env._(
+                    "%(subject)s: %(mentee)s %% — %(mentor)s %(strength)s %%",
+                    subject=data["subjects"].get(subject, ""),
+                    mentee=mentee_text,
+                    mentor=first,
+                    strength=mentor_text,
+                )
             )
-            for _b, subject, percentage, m_percentage in rows
-        ]
         student = data["students"].get(mentee_id, {})
         if student.get("at_risk"):
             texts.append(

@@ -56,11 +56,13 @@ class OpMentorUnmatchedReport(models.Model):
                  ORDER BY batch_id, student_id, percentage, subject_id
             ),
             enrolled AS (
-                SELECT DISTINCT sc.batch_id, sc.course_id, sc.student_id, s.mentor_at_risk
+                SELECT DISTINCT ON (sc.batch_id, sc.student_id) sc.id, sc.batch_id, sc.course_id, sc.student_id,
+                       s.mentor_at_risk
                   FROM op_student_course sc JOIN op_student s ON s.id = sc.student_id AND s.active
+                 ORDER BY sc.batch_id, sc.student_id, sc.id
             ),
             mentees AS (
-                SELECT 'mentee' AS kind, e.batch_id, e.course_id, e.student_id, COALESCE(n.need_count, 0) AS need_count,
+                SELECT e.id * 2 AS id, 'mentee' AS kind, e.batch_id, e.course_id, e.student_id, COALESCE(n.need_count, 0) AS need_count,
                        n.subject_id AS weakest_subject_id, n.percentage AS weakest_percentage,
                        COALESCE(e.mentor_at_risk, FALSE) AS at_risk, 1 AS nbr_unmatched,
                        0 AS mentee_count, 0 AS mentee_limit, NULL::int AS free_places
@@ -78,7 +80,8 @@ class OpMentorUnmatchedReport(models.Model):
                  GROUP BY a.mentor_id
             ),
             mentors AS (
-                SELECT DISTINCT ON (d.batch_id, d.student_id) 'mentor' AS kind, d.batch_id, d.course_id,
+                SELECT DISTINCT ON (d.batch_id, d.student_id) d.id * 2 + 1 AS id, 'mentor' AS kind, d.batch_id,
+                       d.course_id,
                        d.student_id, 0 AS need_count, NULL::int AS weakest_subject_id,
                        NULL::numeric AS weakest_percentage, FALSE AS at_risk, 0 AS nbr_unmatched,
                        COALESCE(l.load, 0) AS mentee_count,
@@ -89,16 +92,14 @@ class OpMentorUnmatchedReport(models.Model):
                  WHERE d.status = 'approve'
                  ORDER BY d.batch_id, d.student_id, d.id
             )
-            SELECT ROW_NUMBER() OVER (ORDER BY batch_id, kind, student_id)::int AS id, *
-              FROM (
-                SELECT * FROM mentees
-                UNION ALL
-                SELECT kind, batch_id, course_id, student_id, need_count, weakest_subject_id, weakest_percentage,
+            -- stable ids: the enrolment's (mentees) or the application's (mentors), never both
+            SELECT * FROM mentees
+            UNION ALL
+            SELECT id, kind, batch_id, course_id, student_id, need_count, weakest_subject_id, weakest_percentage,
                        at_risk, nbr_unmatched, mentee_count, mentee_limit,
                        CASE WHEN mentee_limit > 0 THEN GREATEST(mentee_limit - mentee_count, 0) END AS free_places
                   FROM mentors
-                 WHERE mentee_limit = 0 OR mentee_count < mentee_limit
-              ) AS rows
+             WHERE mentee_limit = 0 OR mentee_count < mentee_limit
             """,
             standing=standing,
             capacity=_param_sql("capacity"),

@@ -15,7 +15,7 @@ class OpMentorMatchWizard(models.TransientModel):
     line_ids = fields.One2many("op.mentor.match.wizard.line", "wizard_id", "Proposed Pairs")
     needing_count = fields.Integer("Students Needing Help", readonly=True)
     free_places = fields.Integer("Free Places", readonly=True, help="Of the batch's approved mentors (-1: no limit).")
-    pair_count = fields.Integer("Proposed Pairs", compute="_compute_totals")
+    pair_count = fields.Integer("Pairs", compute="_compute_totals")
     total_score = fields.Float("Total Benefit", compute="_compute_totals", digits=(12, 1))
 
     @api.depends("line_ids.score")
