@@ -204,7 +204,9 @@ class OpMentorMeeting(models.Model):
         "Pulse Ratings",
         groups="op_student_mentor.group_op_mentor_faculty",
     )
-    pulse_rating_count = fields.Integer("Pulse Ratings Count", compute="_compute_pulse", store=True, aggregator="sum")
+    pulse_rating_count = fields.Integer(
+        "Pulse Ratings Count", compute="_compute_pulse", store=True, aggregator="sum"
+    )
     pulse_rating_avg = fields.Float(
         "Pulse (average)",
         compute="_compute_pulse",
@@ -327,7 +329,7 @@ class OpMentorMeeting(models.Model):
         if reason not in dict(CLOSE_REASONS):
             raise ValidationError(self.env._("Choose the reason why the meeting is cancelled or missed."))
         if reason == "other" and not (note or "").strip():
-            raise ValidationError(self.env._('Explain the reason in the details when it is "Other".'))
+            raise ValidationError(self.env._("Explain the reason in the details when it is \"Other\"."))
         if len(note or "") > CLOSE_NOTE_MAX_LENGTH:
             raise ValidationError(
                 self.env._("The details are too long (at most %(max)s characters).", max=CLOSE_NOTE_MAX_LENGTH)

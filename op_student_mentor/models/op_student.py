@@ -50,9 +50,7 @@ class OpStudent(models.Model):
     )
     # Cancellations and no-shows (issue 11): as the hosting mentor and as a mentee of the meetings.
     mentor_cancel_count = fields.Integer(
-        "Cancelled (as Mentor)",
-        compute="_compute_meeting_close_counts",
-        groups="op_student_mentor.group_op_mentor_faculty",
+        "Cancelled (as Mentor)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
     )
     mentor_late_cancel_count = fields.Integer(
         "Late Cancellations (as Mentor)",
@@ -60,14 +58,10 @@ class OpStudent(models.Model):
         groups="op_student_mentor.group_op_mentor_faculty",
     )
     mentor_missed_count = fields.Integer(
-        "No-shows (as Mentor)",
-        compute="_compute_meeting_close_counts",
-        groups="op_student_mentor.group_op_mentor_faculty",
+        "No-shows (as Mentor)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
     )
     mentee_cancel_count = fields.Integer(
-        "Cancelled (as Mentee)",
-        compute="_compute_meeting_close_counts",
-        groups="op_student_mentor.group_op_mentor_faculty",
+        "Cancelled (as Mentee)", compute="_compute_meeting_close_counts", groups="op_student_mentor.group_op_mentor_faculty"
     )
     mentee_late_cancel_count = fields.Integer(
         "Late Cancellations (as Mentee)",

@@ -263,7 +263,9 @@ class TestConcurrency(BaseCase):
             application.action_submit()
             return application.id
 
-        outcomes = self._race(*((uid, partial(nominate, faculty_id)) for uid, faculty_id in self.faculty_ids.items()))
+        outcomes = self._race(
+            *((uid, partial(nominate, faculty_id)) for uid, faculty_id in self.faculty_ids.items())
+        )
         created = [outcome for outcome, _tries in outcomes if isinstance(outcome, int)]
         errors = [(outcome, tries) for outcome, tries in outcomes if isinstance(outcome, Exception)]
         self.assertEqual(len(created), 1, outcomes)

@@ -263,7 +263,7 @@ class TestMentorPracticePortal(MentorPortalCommon):
         self.assertNotIn("No progress for three weeks", page)
 
     def test_record_session_absent(self):
-        """ "Did not come" marks the mentee absent from the meeting held (a no-show of theirs); unticked, present."""
+        """"Did not come" marks the mentee absent from the meeting held (a no-show of theirs); unticked, present."""
         m = f"{self.student_mentee.id}-"
         page = self._get(self.session_url, "mentor").text
         self.assertIn(f'name="{m}absent"', page)
