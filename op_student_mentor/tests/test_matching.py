@@ -174,6 +174,11 @@ class TestMatching(MentorCommon):
     def test_apply_checks_capacity_and_notifies(self):
         wizard = self._propose()
         maya_line = wizard.line_ids.filtered(lambda line: line.mentor_id == self.students["maya"])[:1]
+        # A mentor of another batch, set by hand: refused, never across batches.
+        maya_line.mentor_id = self.student_mentor
+        with self.assertRaises(UserError):
+            wizard.with_user(self.user_admin).action_apply()
+        maya_line.mentor_id = self.students["maya"]
         # Edited by hand: every pair to Mara, above her limit of 2: refused, nothing written.
         wizard.line_ids.write({"mentor_id": self.students["maya"].id})
         before = self._allocations()

@@ -53,8 +53,23 @@ class OpMentorMatchWizard(models.TransientModel):
         Matching._check_admin()
         if not self.line_ids:
             raise UserError(self.env._("There is no pair to apply: propose a match first, or add pairs."))
+        approved = (
+            self.env["op.mentor.details"]
+            .sudo()
+            .search([("batch_id", "=", self.batch_id.id), ("status", "=", "approve")])
+            .student_id
+        )
         seen = {}
         for line in self.line_ids:
+            if line.mentor_id not in approved:
+                # never across batches: a mentor of the pair is one of this batch's approved mentors
+                raise UserError(
+                    self.env._(
+                        "%(mentor)s is not an approved mentor of %(batch)s.",
+                        mentor=line.mentor_id.name,
+                        batch=self.batch_id.display_name,
+                    )
+                )
             if line.student_id == line.mentor_id:
                 raise UserError(self.env._("%(student)s cannot be their own mentee.", student=line.student_id.name))
             if line.student_id in seen:

@@ -12,7 +12,7 @@ class OpMentorMatchWizardLine(models.TransientModel):
         "op.student",
         "Mentor",
         required=True,
-        domain="[('mentor_application_ids.batch_id', '=', batch_id), ('mentor_application_ids.status', '=', 'approve')]",
+        domain="[('mentor_application_ids', 'any', [('batch_id', '=', batch_id), ('status', '=', 'approve')])]",
     )
     student_id = fields.Many2one(
         "op.student", "Mentee", required=True, domain="[('course_detail_ids.batch_id', '=', batch_id)]"
