@@ -67,7 +67,11 @@ SHOTS = [
         "admin",
         APPLICATIONS + "/{draft}",
         ".o_form_view .o_field_widget",
-        [CLICK_TEXT.format(selector="button", text="Suggest Mentees")],
+        [
+            CLICK_TEXT.format(selector="button", text="Suggest Mentees"),
+            # down to the mentees and why each was suggested
+            "(() => { const e = document.querySelector('.o_content'); if (e) { e.scrollTop = 380; } return !!e; })()",
+        ],
     ),
     ("backend-match-batch", "admin", "/odoo/op.mentor.match.wizard/{wizard}", ".o_form_view .o_list_renderer", []),
     (
@@ -84,8 +88,11 @@ SHOTS = [
         "backend-unmatched-students",
         "admin",
         "/odoo/action-op_student_mentor.op_mentor_unmatched_report_action",
-        ".o_list_renderer",
-        [],
+        ".o_list_renderer .o_group_header",
+        [
+            "(() => { const e = [...document.querySelectorAll('.o_group_header')]"
+            ".find(e => e.textContent.includes('BSc CS 2025')); if (e) { e.click(); } return !!e; })()"
+        ],
     ),
     ("portal-home-mentor", "mentor@demo.school", "/my", ".o_portal_docs", []),
     ("portal-mentor-meetings", "mentor@demo.school", "/my/mentor/meetings", "table", []),

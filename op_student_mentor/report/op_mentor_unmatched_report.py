@@ -24,7 +24,9 @@ class OpMentorUnmatchedReport(models.Model):
         "op.result.line": ["marks", "exam_id", "student_id"],
     }
 
-    kind = fields.Selection([("mentee", "Needs a Mentor"), ("mentor", "Mentor with Free Places")], readonly=True)
+    kind = fields.Selection(
+        [("mentee", "Needs a Mentor"), ("mentor", "Mentor with Free Places")], "Type", readonly=True
+    )
     batch_id = fields.Many2one("op.batch", "Batch", readonly=True)
     course_id = fields.Many2one("op.course", "Course", readonly=True)
     student_id = fields.Many2one("op.student", "Student", readonly=True)

@@ -18,6 +18,11 @@ class OpMentorMatchWizard(models.TransientModel):
     pair_count = fields.Integer("Pairs", compute="_compute_totals")
     total_score = fields.Float("Total Benefit", compute="_compute_totals", digits=(12, 1))
 
+    @api.depends("batch_id")
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._("Match the Batch: %(batch)s", batch=wizard.batch_id.display_name or "")
+
     @api.depends("line_ids.score")
     def _compute_totals(self):
         for wizard in self:
