@@ -47,9 +47,9 @@ class OpMentorMatchWizard(models.TransientModel):
                 "state": "proposed",
                 "needing_count": len(Matching._needing_help(data)),
                 "free_places": -1 if None in free else sum(free),
-                "line_ids": [fields.Command.create(line) for line in proposal],
             }
         )
+        self._insert_lines(proposal)
         return self._reopen()
 
     def action_apply(self):
@@ -89,6 +89,32 @@ class OpMentorMatchWizard(models.TransientModel):
         action = self.env["ir.actions.act_window"]._for_xml_id("op_student_mentor.op_mentor_allocation_action")
         action.update(domain=[("id", "in", allocations.ids)], target="current")
         return action
+
+    def _insert_lines(self, proposal):
+        """The proposal's lines in one INSERT: the ORM inserts by hundreds (a batch of 2,000 students gives 1,000
+        pairs), and the lines are a plain transient list (no tracking, no compute to run: score and reasons
+        come with each pair)."""
+        if not proposal:
+            return
+        self.env["op.mentor.match.wizard.line"].flush_model()
+        self.env.cr.execute(
+            """
+            INSERT INTO op_mentor_match_wizard_line
+                   (wizard_id, mentor_id, student_id, score, reasons, create_uid, write_uid, create_date, write_date)
+            SELECT %s, mentor_id, student_id, score, reasons, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM unnest(%s::int[], %s::int[], %s::float8[], %s::varchar[]) AS pair(mentor_id, student_id, score, reasons)
+            """,
+            [
+                self.id,
+                self.env.uid,
+                self.env.uid,
+                [line["mentor_id"] for line in proposal],
+                [line["student_id"] for line in proposal],
+                [line["score"] for line in proposal],
+                [line["reasons"] for line in proposal],
+            ],
+        )
+        self.invalidate_recordset(["line_ids"])
 
     def _reopen(self):
         return {
