@@ -8,6 +8,8 @@
     "website": "https://github.com/op-student-mentor/op_student_mentor",
     "license": "LGPL-3",
     "depends": ["openeducat_core", "openeducat_exam", "mail", "portal", "website", "calendar"],
+    # Matching (issue 19): scipy's linear_sum_assignment, numpy for its matrices (requirements.txt installs them)
+    "external_dependencies": {"python": ["scipy", "numpy"]},
     "data": [
         "security/op_student_mentor_security.xml",
         "security/ir.model.access.csv",
@@ -22,6 +24,8 @@
         "wizard/op_mentor_reject_wizard_views.xml",
         "wizard/op_mentor_meeting_reschedule_wizard_views.xml",
         "wizard/op_mentor_meeting_close_wizard_views.xml",
+        "wizard/op_mentor_match_wizard_views.xml",
+        "wizard/op_mentor_find_wizard_views.xml",
         "views/op_mentor_focus_views.xml",
         "views/op_student_achievement_views.xml",
         "views/op_student_skill_views.xml",
@@ -41,9 +45,12 @@
         "report/op_mentor_report_templates.xml",
         "report/op_mentor_report_actions.xml",
         "report/op_mentor_certificate_report.xml",
+        "report/op_mentor_unmatched_report_views.xml",
+        "views/op_mentor_matching_views.xml",
     ],
     "demo": [
         "demo/op_student_mentor_demo.xml",
+        "demo/op_mentor_matching_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

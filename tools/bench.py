@@ -54,6 +54,9 @@ def parse_args():
     p.add_argument("--bulk-runs", type=int, default=3, help="runs per bulk path (median)")
     p.add_argument("--approve", type=int, default=500, help="applications approved in one call")
     p.add_argument("--create", type=int, default=1000, help="meetings created in one call")
+    p.add_argument("--match-students", type=int, default=2000, help="students of the batch matched (issue 19)")
+    p.add_argument("--match-mentors", type=int, default=200, help="its approved mentors, each of capacity 5")
+    p.add_argument("--match-subjects", type=int, default=10, help="subjects with an exam result per student")
     p.add_argument(
         "--output",
         default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "results.md"),
@@ -62,7 +65,17 @@ def parse_args():
     )
     args = p.parse_args()
     if args.small:
-        for name in ("students", "mentors", "meetings", "followups", "goals", "approve", "create"):
+        for name in (
+            "students",
+            "mentors",
+            "meetings",
+            "followups",
+            "goals",
+            "approve",
+            "create",
+            "match_students",
+            "match_mentors",
+        ):
             setattr(args, name, max(getattr(args, name) // 20, 1))
     return args
 
@@ -222,6 +235,66 @@ class Seeder:
             self.applications(mentors_rs, mentees_by_mentor, "approve")
             added += size
         self.env.flush_all()
+
+    def matching_batch(self, students, mentors, subjects):
+        """A batch to match (issue 19): ``students`` with one exam result in each of ``subjects`` subjects,
+        the first ``mentors`` of them approved mentors of capacity 5 without mentees. Results by SQL (one
+        INSERT): marks spread over 0-99 by student and subject, the mentors strong in most subjects."""
+        env = self.env
+        batch = self._batch()
+        batch.code = f"BMATCH-{students}"
+        group = self.students(students, batch)
+        session = env["op.exam.session"].create(
+            {
+                "name": f"Match term {students}",
+                "course_id": self.course.id,
+                "batch_id": batch.id,
+                "exam_code": f"BM{students}",
+                "start_date": date(2026, 9, 1),
+                "end_date": date(2026, 9, 30),
+                "exam_type": env["op.exam.type"].search([("code", "=", "BF")]).id,
+            }
+        )
+        exams = env["op.exam"]
+        for i in range(subjects):
+            subject = env["op.subject"].create({"name": f"Match subject {i}", "code": f"BMS{students}-{i}"})
+            exams |= env["op.exam"].create(
+                {
+                    "session_id": session.id,
+                    "subject_id": subject.id,
+                    "exam_code": f"BM{students}-{i}",
+                    "name": f"Match exam {i}",
+                    "start_time": datetime(2026, 9, 2 + i, 9, 0),
+                    "end_time": datetime(2026, 9, 2 + i, 11, 0),
+                    "total_marks": 100,
+                    "min_marks": 40,
+                    "state": "done",
+                }
+            )
+        mentors_rs = group[:mentors]
+        # a gradebook line per mentor (their application needs one); the results are inserted below
+        self.env["op.marksheet.line"].create(
+            [{"marksheet_reg_id": self.register.id, "student_id": s.id} for s in mentors_rs]
+        )
+        mentor_ids = tuple(mentors_rs.ids)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            INSERT INTO op_result_line (exam_id, student_id, marks, status, create_uid, write_uid, create_date,
+                                        write_date)
+            SELECT x.id, s.id,
+                   CASE WHEN s.id IN %s AND (s.id + x.id) %% 4 != 0 THEN 80 + (s.id * 7 + x.id * 3) %% 20
+                        ELSE (s.id * 37 + x.id * 11) %% 100 END,
+                   'pass', 1, 1, now(), now()
+              FROM op_student s CROSS JOIN op_exam x
+             WHERE s.id IN %s AND x.session_id = %s
+            """,
+            [mentor_ids, tuple(group.ids), session.id],
+        )
+        self.applications(mentors_rs, {}, "approve")
+        self.env.cr.execute("UPDATE op_student SET mentor_capacity = 5 WHERE id IN %s", [mentor_ids])
+        self.env.invalidate_all()
+        return batch
 
     def bulk_rows(self, meetings, followups, goals, new_allocations_only=False):
         """Meetings, follow-ups and goals by SQL (INSERT … SELECT): 100,000 ORM creates with mail.thread take too long.
@@ -430,6 +503,7 @@ def list_request(env, model):
 
 
 CRON_LOAD = {}  # scale -> (meetings due tomorrow, their mentees): the cron's work is per e-mail sent
+MATCH_LOAD = {}  # scale -> (students needing help, pairs proposed) of the batch matched
 
 
 def scale_context(registry):
@@ -446,6 +520,8 @@ def scale_context(registry):
             "mentor": env["op.student"].search([("user_id.login", "=", "mentor@bench.test")]),
             "mentee": env["op.student"].search([("user_id.login", "=", "mentee@bench.test")]),
             "pending_batch": env["op.batch"].search([("code", "=", "BPENDING")]).id,
+            # the largest batch to match of this database (the full scale also holds the small one)
+            "match_batch": env["op.batch"].search([("code", "=like", "BMATCH-%")], order="id desc", limit=1).id,
         }
         mentor, mentee = ctx["mentor"], ctx["mentee"]
         ctx["mentee_meeting"] = Meeting.search([("meeting_students", "in", mentee.ids)], limit=1).id
@@ -598,6 +674,15 @@ def run_measures(registries, dbs, argv, args, workdir):
     for scale in SCALES:
         contexts[scale]["scale"] = scale
     results["reminder cron"] = measure_env_pair(registries, contexts, "superuser", cron, args.bulk_runs, True)
+
+    def match(env, ctx):
+        wizard = env["op.mentor.match.wizard"].create({"batch_id": ctx["match_batch"]})
+        wizard.action_propose()
+        MATCH_LOAD[ctx["scale"]] = (wizard.needing_count, len(wizard.line_ids))
+
+    results["match the batch: proposal"] = measure_env_pair(
+        registries, contexts, "admin_uid", match, args.bulk_runs, True
+    )
     return {scale: {label: by_scale[scale] for label, by_scale in results.items()} for scale in SCALES}
 
 
@@ -623,6 +708,8 @@ def main():
         "meetings": max(args.meetings // f, 100),
         "followups": max(args.followups // f, 50),
         "goals": max(args.goals // f, 20),
+        "match_students": max(args.match_students // f, 20),
+        "match_mentors": max(args.match_mentors // f, 2),
     }
     seeding = {}
 
@@ -657,6 +744,7 @@ def main():
         # nominated by half of the faculty: the measured faculty (faculty0) then has a full first page of
         # applications (80) at the small scale too, so its list runs the capped count at both scales
         seeder.applications(candidates, {}, "pending", faculties=seeder.faculties[:5])
+        seeder.matching_batch(small["match_students"], small["match_mentors"], args.match_subjects)
         seeder.bulk_rows(small["meetings"], small["followups"], small["goals"])
         env.cr.commit()
     vacuum(db)
@@ -677,6 +765,7 @@ def main():
         seeder.n_students = env["op.student"].search_count([])
         t1 = time.perf_counter()
         seeder.grow(args.students - small["students"] - args.approve - NEWEST_PENDING, args.mentors - small["mentors"])
+        seeder.matching_batch(args.match_students, args.match_mentors, args.match_subjects)
         # The newest applications are pending at both scales, so the first page of the list has the same
         # shape (activities to read) at both: at the small scale they are the 500 of the bulk approval.
         seeder.applications(
@@ -758,6 +847,9 @@ def report(args, small, seeding, orm_time, sql_time, counts, pg_version, small_r
         f"- Runs: median of {args.runs} for pages, {args.bulk_runs} for bulk paths and the cron, after one warm-up",
         "- The reminder cron's work is per e-mail: events with a reminder due (their attendees) "
         + ", ".join(f"{scale} {m:,} ({n:,})" for scale, (m, n) in CRON_LOAD.items()),
+        f"- Match the batch (issue 19): a batch of {args.match_students:,} students with {args.match_subjects} subjects "
+        f"and {args.match_mentors:,} mentors of capacity 5 (small: a tenth), on top of the students above; students "
+        "needing help (pairs proposed) " + ", ".join(f"{scale} {m:,} ({n:,})" for scale, (m, n) in MATCH_LOAD.items()),
         "",
         "| path | queries small | queries full | ms small | ms full | time full/small |",
         "|---|---:|---:|---:|---:|---:|",

@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # A fragment that does not exist yet is skipped.
 ORDER = [
     "DESCRIPTION", "RUN", "TESTS", "USAGE", "CONFIGURE", "ROLES", "PORTAL", "PRACTICE",
-    "PROGRAM", "SESSIONS", "CALENDAR", "PARENTS", "REPORTS", "RELIABILITY", "PERFORMANCE", "DEVELOP",
-    "CONTRIBUTORS",
+    "PROGRAM", "MATCHING", "SESSIONS", "CALENDAR", "PARENTS", "REPORTS", "RELIABILITY", "PERFORMANCE",
+    "DEVELOP", "CONTRIBUTORS",
 ]
 HEADER = "<!-- Generated from readme/*.md by `tools/dev readme`: edit the fragments. -->\n\n"
 

@@ -61,6 +61,39 @@ SHOTS = [
         ".o_mentor_report",
         [],
     ),
+    # Matching (issue 19): {draft}, {wizard}, {student} are prepared by matching_records() below.
+    (
+        "backend-application-suggest",
+        "admin",
+        APPLICATIONS + "/{draft}",
+        ".o_form_view .o_field_widget",
+        [
+            CLICK_TEXT.format(selector="button", text="Suggest Mentees"),
+            # down to the mentees and why each was suggested
+            "(() => { const e = document.querySelector('.o_content'); if (e) { e.scrollTop = 380; } return !!e; })()",
+        ],
+    ),
+    ("backend-match-batch", "admin", "/odoo/op.mentor.match.wizard/{wizard}", ".o_form_view .o_list_renderer", []),
+    (
+        "backend-find-mentor",
+        "admin",
+        "/odoo/op.student/{student}",
+        ".o_form_view .o_notebook",
+        [
+            CLICK_TEXT.format(selector=".o_notebook .nav-link", text="Mentorship"),
+            CLICK_TEXT.format(selector="button", text="Find a Mentor"),
+        ],
+    ),
+    (
+        "backend-unmatched-students",
+        "admin",
+        "/odoo/action-op_student_mentor.op_mentor_unmatched_report_action",
+        ".o_list_renderer .o_group_header",
+        [
+            "(() => { const e = [...document.querySelectorAll('.o_group_header')]"
+            ".find(e => e.textContent.includes('BSc CS 2025')); if (e) { e.click(); } return !!e; })()"
+        ],
+    ),
     ("portal-home-mentor", "mentor@demo.school", "/my", ".o_portal_docs", []),
     ("portal-mentor-meetings", "mentor@demo.school", "/my/mentor/meetings", "table", []),
     ("portal-mentor-new-meeting", "mentor@demo.school", "/my/mentor/meetings/new", "form", []),
@@ -174,6 +207,20 @@ class Chromium:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def matching_records(session, url):
+    """The records of the matching shots: Tom's draft application (mentees emptied, so the shot's click on
+    Suggest Mentees fills them again), a proposal of Match the batch for the demo batch, and Omar, who needs help."""
+    draft = call_kw(session, url, "op.mentor.details", "search", [[("status", "=", "draft")]], {"limit": 1})
+    batch = call_kw(session, url, "op.batch", "search", [[("code", "=", "RC-BSCS-2025")]], {"limit": 1})
+    student = call_kw(session, url, "op.student", "search", [[("name", "=", "Omar Haddad")]], {"limit": 1})
+    if not (draft and batch and student):
+        sys.exit("error: the matching demo records are missing: is this the demo database?")
+    call_kw(session, url, "op.mentor.details", "write", [draft, {"student_detail_ids": [(6, 0, [])]}])
+    wizard = call_kw(session, url, "op.mentor.match.wizard", "create", [{"batch_id": batch[0]}])
+    call_kw(session, url, "op.mentor.match.wizard", "action_propose", [[wizard]])
+    return {"{draft}": draft[0], "{wizard}": wizard, "{student}": student[0]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("ODOO_URL", "http://localhost:8069"))
@@ -196,11 +243,22 @@ def main():
     allocation = call_kw(sessions["admin"], args.url, "op.mentor.allocation", "search", [[]], {"limit": 1})
 
     session = call_kw(
-        sessions["admin"], args.url, "op.mentor.meeting", "search", [[("meeting_name", "=", SESSION_MEETING)]], {"limit": 1}
+        sessions["admin"],
+        args.url,
+        "op.mentor.meeting",
+        "search",
+        [[("meeting_name", "=", SESSION_MEETING)]],
+        {"limit": 1},
     )
     if not session:
         sys.exit(f"error: no meeting {SESSION_MEETING!r}: is this the demo database?")
 
+    only_names = set(filter(None, args.only.split(",")))
+    matching = (
+        matching_records(sessions["admin"], args.url)
+        if not only_names or only_names & {"backend-application-suggest", "backend-match-batch", "backend-find-mentor"}
+        else {}
+    )
     database = (
         sessions["admin"]
         .post(f"{args.url}/web/session/get_session_info", json={"jsonrpc": "2.0", "params": {}}, timeout=30)
@@ -235,6 +293,8 @@ def main():
                 .replace("{session}", str(session[0]))
                 .replace("{allocation}", str(allocation[0]))
             )
+            for placeholder, record_id in matching.items():
+                path = path.replace(placeholder, str(record_id))
             chromium.send("Page.navigate", url=args.url + path)
             if not chromium.wait_for(selector):
                 sys.exit(f"error: {name}: {selector} did not appear on {path}")

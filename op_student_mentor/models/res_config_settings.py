@@ -39,6 +39,14 @@ MENTOR_SETTINGS = {
     "min_skills": Setting("op_student_mentor.eligibility_min_skills", int, 0, 0, 1000, "Minimum Skills"),
     "term_meetings": Setting("op_student_mentor.term_meetings", int, 6, 1, 1000, "Meetings Held per Term"),
     "term_followups": Setting("op_student_mentor.term_followups", int, 3, 0, 1000, "Follow-ups Completed per Term"),
+    # Matching (issue 19): a latest exam result below the first needs help (0: the exam's passing marks), at or
+    # above the second is a strength. Read by SQL too (op.mentor.subject.standing): keep the parameter names.
+    "match_need_threshold": Setting(
+        "op_student_mentor.match_need_threshold", float, 0.0, 0, 100, "Needs Help Below (%)"
+    ),
+    "match_strong_threshold": Setting(
+        "op_student_mentor.match_strong_threshold", float, 80.0, 1, 100, "Strong From (%)"
+    ),
 }
 CALENDAR_ALARMS_PARAM = "op_student_mentor.calendar_alarm_ids"
 DEFAULT_ALARMS = ("op_student_mentor.calendar_alarm_mentor_email_1day", "op_student_mentor.calendar_alarm_mentor_email_1hour")
@@ -132,6 +140,17 @@ class ResConfigSettings(models.TransientModel):
         "Faculty Attend Meetings",
         config_parameter="op_student_mentor.calendar_faculty_attendee",
         help="The faculty of the mentor's allocations are invited to the meetings (optional attendees).",
+    )
+    mentor_match_need_threshold = _setting_field(
+        "match_need_threshold",
+        digits=(5, 2),
+        help="A student whose latest result in a subject is below this percentage needs help in it "
+        "(0: below the exam's passing marks).",
+    )
+    mentor_match_strong_threshold = _setting_field(
+        "match_strong_threshold",
+        digits=(5, 2),
+        help="A student whose latest result in a subject reaches this percentage is strong in it.",
     )
 
     # ------------------------------------------------------------

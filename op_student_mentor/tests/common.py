@@ -95,6 +95,60 @@ class MentorBuilders:
         )
 
     @classmethod
+    def _create_subject_exams(cls, batch, subjects, total_marks=100, min_marks=40):
+        """One finished exam per subject in a new exam session of ``batch``, and its marksheet register:
+        {subject: exam} (matching, issue 19)."""
+        code = f"M{batch.id}-{len(subjects)}-{cls.env['op.exam.session'].search_count([])}"
+        exam_type = cls.env["op.exam.type"].create({"name": f"Term {code}", "code": f"T{code}"})
+        session = cls.env["op.exam.session"].create(
+            {
+                "name": f"Term {code}",
+                "course_id": batch.course_id.id,
+                "batch_id": batch.id,
+                "exam_code": f"S{code}",
+                "start_date": date(2026, 9, 1),
+                "end_date": date(2026, 9, 30),
+                "exam_type": exam_type.id,
+            }
+        )
+        exams = {}
+        for i, subject in enumerate(subjects):
+            exams[subject] = cls.env["op.exam"].create(
+                {
+                    "session_id": session.id,
+                    "subject_id": subject.id,
+                    "exam_code": f"E{code}-{i}",
+                    "name": f"{subject.name} {code}",
+                    "start_time": datetime(2026, 9, 10 + i, 9, 0),
+                    "end_time": datetime(2026, 9, 10 + i, 11, 0),
+                    "total_marks": total_marks,
+                    "min_marks": min_marks,
+                }
+            )
+            exams[subject].act_done()
+        template = cls.env["op.result.template"].create({"exam_session_id": session.id, "name": f"Results {code}"})
+        cls.env["op.marksheet.register"].create(
+            {"exam_session_id": session.id, "name": f"Marksheet {code}", "result_template_id": template.id}
+        )
+        return exams
+
+    @classmethod
+    def _create_results(cls, student, marks_by_exam):
+        """A marksheet line of ``student`` with one result per exam: {exam: marks} (all of one session)."""
+        exams = list(marks_by_exam)
+        register = cls.env["op.marksheet.register"].search([("exam_session_id", "=", exams[0].session_id.id)], limit=1)
+        return cls.env["op.marksheet.line"].create(
+            {
+                "marksheet_reg_id": register.id,
+                "student_id": student.id,
+                "result_line": [
+                    Command.create({"exam_id": exam.id, "student_id": student.id, "marks": marks})
+                    for exam, marks in marks_by_exam.items()
+                ],
+            }
+        )
+
+    @classmethod
     def _create_student(cls, login, first, last, batch, marks=None, portal=True):
         user = (
             new_test_user(

@@ -7,7 +7,18 @@ from .common import MentorCommon
 
 APP = "op_student_mentor.menu_op_student_mentor_root"
 OPERATIONS = ["Mentorship Allocation", "Mentor Allocations", "Mentor Meetings", "Mentor Follow-ups", "SMART Goals"]
-REPORTING = ["Mentorship Overview", "Applications", "Meetings", "Follow-ups", "Mentor Load", "Pulse Ratings"]
+REPORTING = [
+    "Mentorship Overview",
+    "Applications",
+    "Meetings",
+    "Follow-ups",
+    "Mentor Load",
+    "Pulse Ratings",
+    "Unmatched Students",
+    "Subject Standings",
+]
+# Match the Batch (issue 19) is the administrators': after Mentor Allocations
+ADMIN_OPERATIONS = [*OPERATIONS[:2], "Match the Batch", *OPERATIONS[2:]]
 CONFIGURATION = ["Mentor Focus Areas", "Student Achievements", "Student Skills"]
 
 
@@ -43,13 +54,13 @@ class TestMentorMenus(MentorCommon):
         """A mentorship administrator: the daily work, Reporting with Pulse Ratings, Configuration
         without Settings (those are the system administrator's)."""
         tree = self._app_menu(self.user_admin)
-        self.assertEqual(tree[()], [*OPERATIONS, "Reporting", "Configuration"])
+        self.assertEqual(tree[()], [*ADMIN_OPERATIONS, "Reporting", "Configuration"])
         self.assertEqual(tree[("Reporting",)], REPORTING)
         self.assertEqual(tree[("Configuration",)], CONFIGURATION)
 
     def test_system_administrator(self):
         tree = self._app_menu(self.user_system)
-        self.assertEqual(tree[()], [*OPERATIONS, "Reporting", "Configuration"])
+        self.assertEqual(tree[()], [*ADMIN_OPERATIONS, "Reporting", "Configuration"])
         self.assertEqual(tree[("Reporting",)], REPORTING)
         self.assertEqual(tree[("Configuration",)], ["Settings", *CONFIGURATION])
 

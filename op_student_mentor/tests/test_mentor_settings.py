@@ -27,6 +27,8 @@ PARAMETERS = {
     "mentor_min_skills": "op_student_mentor.eligibility_min_skills",
     "mentor_term_meetings": "op_student_mentor.term_meetings",
     "mentor_term_followups": "op_student_mentor.term_followups",
+    "mentor_match_need_threshold": "op_student_mentor.match_need_threshold",
+    "mentor_match_strong_threshold": "op_student_mentor.match_strong_threshold",
 }
 
 

@@ -45,7 +45,9 @@ SKILL = "op.student.skill"
 GOAL = "op.mentor.goal"
 RATING = "op.mentor.meeting.rating"
 REPORT = "op.mentor.report"
-MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOAL, RATING, REPORT)
+STANDING = "op.mentor.subject.standing"
+UNMATCHED = "op.mentor.unmatched.report"
+MODELS = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, FOCUS, ACHIEVEMENT, SKILL, GOAL, RATING, REPORT, STANDING, UNMATCHED)
 
 # role x model: the scope of each operation (readme/ROLES.md is the same table).
 ACCESS_TABLE = """
@@ -60,6 +62,8 @@ administrator | op.student.skill       | all  | all    | all       | all
 administrator | op.mentor.goal         | all  | all    | all       | all
 administrator | op.mentor.meeting.rating | all  | all    | all       | all
 administrator | op.mentor.report       | all  | -      | -         | -
+administrator | op.mentor.subject.standing | all  | -      | -         | -
+administrator | op.mentor.unmatched.report | all  | -      | -         | -
 faculty       | op.mentor.details      | own  | own    | own draft | own draft
 faculty       | op.mentor.allocation   | own  | -      | -         | -
 faculty       | op.mentor.meeting      | own  | -      | -         | -
@@ -70,6 +74,8 @@ faculty       | op.student.skill       | all  | all    | all       | -
 faculty       | op.mentor.goal         | own  | own    | own       | -
 faculty       | op.mentor.meeting.rating | own  | -      | -         | -
 faculty       | op.mentor.report       | own  | -      | -         | -
+faculty       | op.mentor.subject.standing | own  | -      | -         | -
+faculty       | op.mentor.unmatched.report | own  | -      | -         | -
 other faculty | op.mentor.details      | own  | own    | own draft | own draft
 other faculty | op.mentor.allocation   | own  | -      | -         | -
 other faculty | op.mentor.meeting      | own  | -      | -         | -
@@ -80,6 +86,8 @@ other faculty | op.student.skill       | all  | all    | all       | -
 other faculty | op.mentor.goal         | own  | own    | own       | -
 other faculty | op.mentor.meeting.rating | own  | -      | -         | -
 other faculty | op.mentor.report       | own  | -      | -         | -
+other faculty | op.mentor.subject.standing | own  | -      | -         | -
+other faculty | op.mentor.unmatched.report | own  | -      | -         | -
 mentor        | op.mentor.details      | -    | -      | -         | -
 mentor        | op.mentor.allocation   | own  | -      | -         | -
 mentor        | op.mentor.meeting      | own  | own    | own       | -
@@ -90,6 +98,8 @@ mentor        | op.student.skill       | -    | -      | -         | -
 mentor        | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
 mentor        | op.mentor.meeting.rating | -    | -      | -         | -
 mentor        | op.mentor.report       | -    | -      | -         | -
+mentor        | op.mentor.subject.standing | -    | -      | -         | -
+mentor        | op.mentor.unmatched.report | -    | -      | -         | -
 other mentor  | op.mentor.details      | -    | -      | -         | -
 other mentor  | op.mentor.allocation   | own  | -      | -         | -
 other mentor  | op.mentor.meeting      | own  | own    | own       | -
@@ -100,6 +110,8 @@ other mentor  | op.student.skill       | -    | -      | -         | -
 other mentor  | op.mentor.goal         | own not faculty-only | own not faculty-only | own not faculty-only | -
 other mentor  | op.mentor.meeting.rating | -    | -      | -         | -
 other mentor  | op.mentor.report       | -    | -      | -         | -
+other mentor  | op.mentor.subject.standing | -    | -      | -         | -
+other mentor  | op.mentor.unmatched.report | -    | -      | -         | -
 mentee        | op.mentor.details      | -    | -      | -         | -
 mentee        | op.mentor.allocation   | -    | -      | -         | -
 mentee        | op.mentor.meeting      | own  | -      | -         | -
@@ -110,6 +122,8 @@ mentee        | op.student.skill       | -    | -      | -         | -
 mentee        | op.mentor.goal         | own shared | -    | -         | -
 mentee        | op.mentor.meeting.rating | own  | own    | own       | -
 mentee        | op.mentor.report       | -    | -      | -         | -
+mentee        | op.mentor.subject.standing | -    | -      | -         | -
+mentee        | op.mentor.unmatched.report | -    | -      | -         | -
 other student | op.mentor.details      | -    | -      | -         | -
 other student | op.mentor.allocation   | -    | -      | -         | -
 other student | op.mentor.meeting      | -    | -      | -         | -
@@ -120,6 +134,8 @@ other student | op.student.skill       | -    | -      | -         | -
 other student | op.mentor.goal         | -    | -      | -         | -
 other student | op.mentor.meeting.rating | -    | -      | -         | -
 other student | op.mentor.report       | -    | -      | -         | -
+other student | op.mentor.subject.standing | -    | -      | -         | -
+other student | op.mentor.unmatched.report | -    | -      | -         | -
 """
 
 
@@ -195,6 +211,8 @@ READ_FIELDS = {
     GOAL: ["name", "followup_id", "student_id", "indicator", "deadline", "state", "is_smart", "visibility"],
     RATING: ["meeting_id", "student_id", "mentor_id", "meeting_date", "rating", "comment"],
     REPORT: ["kind", "name", "date", "faculty_id", "course_id", "batch_id", "mentor_id", "mentee_id", "nbr_meetings"],
+    STANDING: ["student_id", "batch_id", "subject_id", "percentage", "rank", "standing"],
+    UNMATCHED: ["kind", "batch_id", "student_id", "need_count", "weakest_percentage", "free_places"],
 }
 
 WRITE_VALS = {
@@ -208,6 +226,8 @@ WRITE_VALS = {
     GOAL: {"indicator": "Changed indicator."},
     RATING: {"comment": "Changed comment."},
     REPORT: {"name": "Changed."},
+    STANDING: {"percentage": 99.0},
+    UNMATCHED: {"need_count": 9},
 }
 
 OK = "allowed"
@@ -277,6 +297,11 @@ class MentorSecurityCommon(MentorCommon):
         cls.rating = cls.env[RATING].create(
             {"meeting_id": cls.meeting_held.id, "student_id": cls.student_mentee.id, "rating": 4, "comment": "Useful."}
         )
+        # Matching (issue 19): a result in each program. World A: the exam of MentorCommon's batch (Computer
+        # Science, faculty A's subject); world B: a Fine Arts student who failed (faculty B's subject).
+        exam_fa = cls._create_subject_exams(cls.batch_other, cls.subject_other)[cls.subject_other]
+        cls.student_fa = cls._create_student("student_fa", "Fern", "Arts", cls.batch_other, portal=False)[1]
+        cls._create_results(cls.student_fa, {exam_fa: 20})
         cls.rating_other = cls.env[RATING].create(
             {"meeting_id": cls.meeting_held_other.id, "student_id": cls.student_mentee_other.id, "rating": 5}
         )
@@ -317,6 +342,14 @@ class MentorSecurityCommon(MentorCommon):
             ],
             RATING: [("A", self.rating, "A"), ("B", self.rating_other, "B")],
             REPORT: [("A", self._report_row(self.followup), "A"), ("B", self._report_row(self.followup_other), "B")],
+            STANDING: [
+                ("A", self.env[STANDING].search([("student_id", "=", self.student_mentor.id)]), "A"),
+                ("B", self.env[STANDING].search([("student_id", "=", self.student_fa.id)]), "B"),
+            ],
+            UNMATCHED: [
+                ("A mentor", self.env[UNMATCHED].search([("student_id", "=", self.student_mentor.id)]), "A"),
+                ("B mentee", self.env[UNMATCHED].search([("student_id", "=", self.student_fa.id)]), "B"),
+            ],
         }
 
     def _report_row(self, followup):
@@ -368,6 +401,8 @@ class MentorSecurityCommon(MentorCommon):
             }
         if model == REPORT:
             return {"name": "New row"}
+        if model in (STANDING, UNMATCHED):
+            return dict(WRITE_VALS[model])
         return {"name": "New one", "student_id": self.student_mentee.id}  # achievement, skill
 
     def _attempt(self, user, model, operation, record=None, vals=None):

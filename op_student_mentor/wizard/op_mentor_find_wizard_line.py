@@ -1,0 +1,39 @@
+from odoo import fields, models
+
+
+class OpMentorFindWizardLine(models.TransientModel):
+    _name = "op.mentor.find.wizard.line"
+    _description = "Mentor Found"
+    _order = "score desc, id"
+
+    wizard_id = fields.Many2one("op.mentor.find.wizard", required=True, ondelete="cascade")
+    batch_id = fields.Many2one("op.batch", "Batch", required=True, readonly=True)
+    mentor_id = fields.Many2one("op.student", "Mentor", required=True, readonly=True)
+    score = fields.Float(readonly=True, digits=(12, 1))
+    free_places = fields.Integer("Free Places", readonly=True, help="-1: no limit.")
+    reasons = fields.Char(readonly=True)
+
+    def action_add(self):
+        """Add the wizard's student to this mentor's allocation: faculty of the student's program too, as
+        superuser once that is checked; the allocation's own checks (capacity, one mentor per batch) apply."""
+        self.ensure_one()
+        student = self.wizard_id.student_id
+        Matching = self.env["op.mentor.matching"]
+        Matching._check_program_access(student)
+        matching = Matching if self.env.user.has_group("op_student_mentor.group_op_mentor_admin") else Matching.sudo()
+        added = matching._apply_pairs(self.batch_id.sudo(), [(self.mentor_id.id, student.id)])
+        allocation = next(iter(added))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(student)s is now a mentee of %(mentor)s (%(allocation)s).",
+                    student=student.sudo().name,
+                    mentor=self.mentor_id.sudo().name,
+                    allocation=allocation.sudo().name,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
