@@ -24,6 +24,7 @@ import argparse
 import base64
 import hashlib
 import json
+import logging
 import os
 import re
 import shlex
@@ -302,6 +303,14 @@ class Portal:
         if response.status_code not in (302, 303):
             raise SystemExit(f"{login} could not log in on {base}: HTTP {response.status_code}")
 
+    def on(self, base):
+        """The same browser (its session cookie) on another node: the nodes share the sessions."""
+        other = object.__new__(Portal)
+        other.base, other.login = base, self.login
+        other.session = requests.Session()
+        other.session.cookies.update(self.session.cookies)
+        return other
+
     def new_meeting_form(self):
         page = self.session.get(self.base + "/my/mentor/meetings/new", timeout=60)
         page.raise_for_status()
@@ -331,6 +340,7 @@ class SmtpSink:
     def __init__(self):
         from aiosmtpd.controller import Controller
 
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
         self.messages = []
         self.lock = threading.Lock()
         sink = self
@@ -389,12 +399,11 @@ def check_multinode(cluster, args):
         OdooServer(db, cluster.options, os.path.join(cluster.work, "node-b.log"), workers=2, extra=extra) as node_b,
     ):
         nodes = (node_a, node_b)
-        # every mentor on both nodes (sessions are shared through the data dir, logged in on each anyway)
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            clients = list(
-                pool.map(lambda pair: Portal(pair[0].base, pair[1]), [(n, m) for m in mentors for n in nodes])
-            )
-        by_mentor = {m: (clients[2 * i], clients[2 * i + 1]) for i, m in enumerate(mentors)}
+        # every mentor logged in on node A, the same browser session on node B (sessions are shared through
+        # the data dir, as behind a load balancer)
+        with ThreadPoolExecutor(max_workers=len(mentors)) as pool:
+            clients = list(pool.map(lambda login: Portal(node_a.base, login), mentors))
+        by_mentor = {client.login: (client, client.on(node_b.base)) for client in clients}
         expected = {}  # token -> (mentor, meeting name)
         lock = threading.Lock()
 
@@ -477,7 +486,12 @@ def check_multinode(cluster, args):
             bad = [r for r in node.request_log() if r[2] >= 500]
             errors += [f"{node.base}: {method} {path} answered {status}" for method, path, status, *_ in bad]
             node_requests = len(node.request_log())
-            lines.append(f"node {node.base}: {node_requests} requests, {len(bad)} answers 5xx")
+            jobs = re.findall(r"Job '([^']+)' \(\d+\) completed", read_text(node.logfile))
+            ours = {name: jobs.count(name) for name in sorted(set(jobs)) if re.search("Mail|Mentor|Calendar", name)}
+            lines.append(
+                f"node {node.base}: {node_requests} requests, {len(bad)} answers 5xx; cron jobs run: {len(jobs)}, "
+                f"of them {ours or 'no mail or meeting job'}"
+            )
     sink.stop()
 
     # Every meeting once, with its mentees; every e-mail once.
@@ -590,7 +604,16 @@ def check_pg_restart(cluster, args):
                     status, body = exc.__class__.__name__, ""
                 end = time.monotonic()
                 with lock:
-                    samples.append((start, end, status, any(m in body for m in TRACEBACK_MARKERS)))
+                    title = re.search(r"<title>([^<]*)</title>", body)
+                    samples.append(
+                        (
+                            start,
+                            end,
+                            status,
+                            any(m in body for m in TRACEBACK_MARKERS),
+                            title and title.group(1).strip(),
+                        )
+                    )
                     if token:
                         tokens[token] = status
                 time.sleep(0.2)
@@ -625,7 +648,8 @@ def check_pg_restart(cluster, args):
         errors.append("no request after the outage")
     during_statuses = {}
     for s in during:
-        during_statuses[s[2]] = during_statuses.get(s[2], 0) + 1
+        key = f"{s[2]} {s[4]!r}" if s[2] not in (200, 303) else s[2]
+        during_statuses[key] = during_statuses.get(key, 0) + 1
     # nothing half-written: every meeting with its mentees (and its calendar event once meetings have one)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
