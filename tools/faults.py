@@ -486,7 +486,7 @@ def check_multinode(cluster, args):
             bad = [r for r in node.request_log() if r[2] >= 500]
             errors += [f"{node.base}: {method} {path} answered {status}" for method, path, status, *_ in bad]
             node_requests = len(node.request_log())
-            jobs = re.findall(r"Job '([^']+)' \(\d+\) completed", read_text(node.logfile))
+            jobs = [m[1] for m in re.findall(r"Job (['\"])(.+?)\1 \(\d+\) completed", read_text(node.logfile))]
             ours = {name: jobs.count(name) for name in sorted(set(jobs)) if re.search("Mail|Mentor|Calendar", name)}
             lines.append(
                 f"node {node.base}: {node_requests} requests, {len(bad)} answers 5xx; cron jobs run: {len(jobs)}, "
