@@ -12,6 +12,8 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import content_disposition, request
 from odoo.osv.expression import AND
 
+from . import portal_input
+
 # Ids and numbers posted by a browser are checked against this before they reach PostgreSQL.
 MAX_INT = 2**31 - 1
 NAME_MAX_LENGTH = 200
@@ -171,22 +173,26 @@ class MentorCustomerPortal(CustomerPortal):
     def _mentor_text(value):
         """A posted or query-string value as stripped text; "" when missing or not text (e.g. a file
         uploaded under that name). NUL characters are kept: PostgreSQL refuses them, so the forms
-        report them with :meth:`_mentor_has_nul` and the searches drop them."""
-        return value.strip() if isinstance(value, str) else ""
+        report them with :meth:`_mentor_form_error` and the searches drop them."""
+        return portal_input.text(value)
+
+    @staticmethod
+    def _mentor_form_error(names):
+        """The message when a posted field of ``names`` cannot be saved as text (a file, a NUL character,
+        invalid UTF-8), else None: the form is then shown again with it, and nothing is written."""
+        kind = portal_input.problem(request.httprequest, names)
+        return portal_input.problem_message(request.env, kind) if kind else None
 
     @staticmethod
     def _mentor_has_nul(*values):
-        return any("\x00" in value for value in values)
+        """Whether a text holds a NUL character (prefer :meth:`_mentor_form_error`, which also finds files
+        and invalid UTF-8)."""
+        return any(portal_input.NUL in value for value in values)
 
     @staticmethod
     def _mentor_to_int(value):
         """The positive PostgreSQL integer a browser posted, or None (never raises)."""
-        value = value.strip() if isinstance(value, str) else ""
-        # isdecimal() also accepts other scripts' digits (int() reads them), but not "²" (int() refuses it)
-        if not value.isdecimal() or len(value) > 10:
-            return None
-        number = int(value)
-        return number if 0 < number <= MAX_INT else None
+        return portal_input.to_int(value)
 
     def _mentor_pulse(self, count, average):
         """What a mentor may see of the pulse: the average only from the minimum count of the settings."""
@@ -453,11 +459,13 @@ class MentorCustomerPortal(CustomerPortal):
             "mentee_ids": set(),
             "token": text(post.get("token")),
         }
-        if self._mentor_has_nul(*(value for key, value in form.items() if key != "token" and isinstance(value, str))):
-            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
+        # the token is any text: one that is not a plain token is hashed below
+        unsavable = self._mentor_form_error([key for key in form if key != "token"])
+        if unsavable:
+            errors.append(unsavable)
             for key, value in form.items():
                 if key != "token" and isinstance(value, str):
-                    form[key] = value.replace("\x00", "")
+                    form[key] = portal_input.clean(value)
         if not form["meeting_name"]:
             errors.append(request.env._("Give the meeting a name."))
         elif len(form["meeting_name"]) > NAME_MAX_LENGTH:
@@ -626,9 +634,9 @@ class MentorCustomerPortal(CustomerPortal):
                 "reason": self._mentor_text(post.get("close_reason"))[:64],
                 "note": self._mentor_text(post.get("close_note")),
             }
-            if self._mentor_has_nul(close_form["reason"], close_form["note"]):
-                close_form = {key: value.replace("\x00", "") for key, value in close_form.items()}
-                error = request.env._("The form contains a NUL character, which cannot be saved; remove it.")
+            error = self._mentor_form_error(["close_reason", "close_note"])
+            if error:
+                close_form = {key: portal_input.clean(value) for key, value in close_form.items()}
                 values = self._mentor_meeting_page_values(meeting_sudo, error=error, close_form=close_form)
                 return request.render("op_student_mentor.portal_mentor_meeting_page", values)
         try:
@@ -680,9 +688,10 @@ class MentorCustomerPortal(CustomerPortal):
         text = self._mentor_text
         form = {"date": text(date)[:10], "time": text(time)[:5], "meeting_link": text(meeting_link)}
         errors = []
-        if self._mentor_has_nul(*form.values()):
-            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
-            form = {key: value.replace("\x00", "") for key, value in form.items()}
+        unsavable = self._mentor_form_error(["date", "time", "meeting_link"])
+        if unsavable:
+            errors.append(unsavable)
+            form = {key: portal_input.clean(value) for key, value in form.items()}
         new_date = self._mentor_parse_datetime(form["date"], form["time"], errors)
         if form["meeting_link"]:
             errors += self._mentor_link_errors(form["meeting_link"])
@@ -772,10 +781,14 @@ class MentorCustomerPortal(CustomerPortal):
         if meeting_sudo.status != "done":
             return request.redirect(url)
         student = self._mentor_portal_student()
-        form = {"rating": (rating or "").strip()[:2], "comment": (comment or "").strip()}
+        form = {"rating": self._mentor_text(rating)[:2], "comment": self._mentor_text(comment)}
         value = self._mentor_to_int(form["rating"])
         Rating = request.env["op.mentor.meeting.rating"]  # as the mentee: the record rules apply
         try:
+            unsavable = self._mentor_form_error(["rating", "comment"])
+            if unsavable:
+                form = {key: portal_input.clean(val) for key, val in form.items()}
+                raise ValidationError(unsavable)
             Rating._validate_values(value, form["comment"])
             existing = Rating.sudo().search([("meeting_id", "=", meeting_sudo.id), ("student_id", "=", student.id)])
             with request.env.cr.savepoint():

@@ -4,11 +4,14 @@ from datetime import datetime, timedelta
 
 import psycopg2
 import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
+from ..models.op_mentor_meeting import DATE_MAX_YEARS_AHEAD as DEADLINE_MAX_YEARS_AHEAD
+from . import portal_input
 from .portal import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, MentorCustomerPortal
 
 NEW_GOAL_ROWS = 3
@@ -289,9 +292,9 @@ class MentorPracticePortal(MentorCustomerPortal):
     def _mentor_session_parse(self, rows, post):
         """(form values to show again, validated values per mentee, errors) of the posted session record."""
         errors = []
-        has_nul = []
         form, parsed = {}, {}
         today = fields.Date.context_today(request.env.user)
+        latest_deadline = today + relativedelta(years=DEADLINE_MAX_YEARS_AHEAD)
         for row in rows:
             if row["locked"]:
                 continue
@@ -299,12 +302,9 @@ class MentorPracticePortal(MentorCustomerPortal):
             prefix = f"{mentee.id}-"
 
             def get(name, size=DESCRIPTION_MAX_LENGTH, prefix=prefix):
-                # text only (a file posted under a field's name reads as empty), NUL characters dropped:
-                # PostgreSQL refuses them; the page says so once
-                value = self._mentor_text(post.get(prefix + name))[: size + 1]
-                if "\x00" in value:
-                    has_nul.append(True)
-                return value.replace("\x00", "")
+                # text only (a file posted under a field's name reads as empty), without what cannot be
+                # saved (NUL, invalid UTF-8): the page says so once (below)
+                return portal_input.clean(self._mentor_text(post.get(prefix + name))[: size + 1])
 
             entry = {
                 "visibility": get("visibility", 10),
@@ -377,6 +377,14 @@ class MentorPracticePortal(MentorCustomerPortal):
                     else:
                         if deadline < today:
                             errors.append(request.env._("%(mentee)s: a goal deadline is in the past.", mentee=name))
+                        elif deadline > latest_deadline:
+                            errors.append(
+                                request.env._(
+                                    "%(mentee)s: a goal deadline is more than %(years)s years ahead.",
+                                    mentee=name,
+                                    years=DEADLINE_MAX_YEARS_AHEAD,
+                                )
+                            )
                 new_goals.append(
                     {
                         "name": goal["name"],
@@ -398,8 +406,11 @@ class MentorPracticePortal(MentorCustomerPortal):
                 "new_goals": new_goals,
                 "at_risk": entry["at_risk"],
             }
-        if has_nul:
-            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
+        prefixes = tuple(f"{row['mentee'].id}-" for row in rows)
+        posted = set(request.httprequest.form) | set(request.httprequest.files)
+        unsavable = self._mentor_form_error(sorted(name for name in posted if name.startswith(prefixes)))
+        if unsavable:
+            errors.append(unsavable)
         if not parsed:
             errors.append(
                 request.env._(
@@ -483,9 +494,10 @@ class MentorPracticePortal(MentorCustomerPortal):
         if existing:
             next_form["token"] = uuid.uuid4().hex
             errors.append(request.env._("This form was already sent. Check the values and send it again."))
-        if self._mentor_has_nul(next_form["date"], next_form["time"], next_form["meeting_link"]):
-            errors.append(request.env._("The form contains a NUL character, which cannot be saved; remove it."))
-            next_form.update({key: value.replace("\x00", "") for key, value in next_form.items()})
+        unsavable = self._mentor_form_error(["date", "time", "meeting_link"])
+        if unsavable:
+            errors.append(unsavable)
+            next_form.update({key: portal_input.clean(value) for key, value in next_form.items()})
         new_date = self._mentor_parse_datetime(next_form["date"], next_form["time"], errors)
         errors += self._mentor_link_errors(next_form["meeting_link"])
         mentees = meeting_sudo.meeting_students & student._mentor_active_mentees().sudo()

@@ -1,7 +1,8 @@
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -22,6 +23,9 @@ CLOSE_REASONS = [
     ("other", "Other"),
 ]
 CLOSE_NOTE_MAX_LENGTH = 2000
+# The dates a meeting may have: none before the school's records, none further ahead than anyone plans.
+DATE_MIN = datetime(2000, 1, 1)
+DATE_MAX_YEARS_AHEAD = 5
 
 
 class OpMentorMeeting(models.Model):
@@ -372,6 +376,25 @@ class OpMentorMeeting(models.Model):
                         "%(students)s is not a mentee of meeting %(name)s.",
                         students=", ".join(outsiders.mapped("name")),
                         name=meeting.meeting_name,
+                    )
+                )
+
+    @api.constrains("date")
+    def _check_date_window(self):
+        """A date far out of range (9999-12-31) would be stored, then break every later computation on it
+        (the end, a week later, the reminders): refused by the model, whatever form or import sends it."""
+        latest = fields.Datetime.now() + relativedelta(years=DATE_MAX_YEARS_AHEAD)
+        for meeting in self:
+            if meeting.date and not DATE_MIN <= meeting.date <= latest:
+                raise ValidationError(
+                    self.env._(
+                        "The date of meeting %(name)s (%(date)s) is out of range: a meeting takes place between "
+                        "%(min)s and %(max)s, %(years)s years from today.",
+                        name=meeting.meeting_name,
+                        date=fields.Date.to_string(meeting.date.date()),
+                        min=fields.Date.to_string(DATE_MIN.date()),
+                        max=fields.Date.to_string(latest.date()),
+                        years=DATE_MAX_YEARS_AHEAD,
                     )
                 )
 

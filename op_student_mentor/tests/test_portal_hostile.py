@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from odoo import Command, fields, http
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -567,3 +568,311 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
             self.assertFalse(created)
         for new_meeting in created:
             self.assertValidMeeting(new_meeting)
+
+
+# What cannot be saved as text, posted in each field of each POST route (TestPortalPostMatrix).
+INVALID_UTF8 = b"caf\xe9 \xff\xfe"  # latin-1 bytes: werkzeug decodes them as U+FFFD
+HOSTILE_VALUES = {
+    "nul": "Goal\x00setting",
+    "invalid_utf8": INVALID_UTF8,
+    "1mb": "x" * 1_000_000,
+    "file": FILE,
+    "missing": MISSING,
+}
+# Dates out of the window of op.mentor.meeting (_check_date_window), for the date fields.
+OUT_OF_WINDOW_DATES = {"year_9999": "9999-12-31", "year_1999": "1999-12-31"}
+UNSAVABLE = ("\x00", "\ufffd")
+ANY_VALUE = set(HOSTILE_VALUES)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPostMatrix(HttpCase, MentorCommon):
+    """Every POST route of the portal x every field it reads x a NUL, invalid UTF-8, a 1 MB value, a file
+    in place of the text, the field left out (and dates out of range): never a 5xx. A value the route
+    cannot save is refused with the page and its error and writes nothing; a value it may take (an
+    optional field left out, any text in a checkbox or in the form's one-time token) writes a valid
+    record. One HTTP session per route, the values in a loop."""
+
+    # route: the fields it reads with a valid value, those that may be left out, the hostile values a
+    # field takes (the one-time token is any text: one that is not a plain token is hashed)
+    ROUTES = {
+        "new": {
+            "fields": {
+                "meeting_name": "Goal setting",
+                "meeting_link": "https://meet.example.com/goal-setting",
+                "date": "{next_winter}",
+                "time": "10:00",
+                "duration": "45",
+                "description": "SMART goals",
+                "mentee_ids": "{mentee}",
+                "token": "{token}",
+            },
+            "optional": {"duration", "description", "token"},
+            "accepts": {"token": ANY_VALUE},
+            "dates": {"date"},
+        },
+        "reschedule": {
+            "fields": {"date": "{next_winter}", "time": "10:00", "meeting_link": "https://meet.example.com/moved"},
+            "optional": {"meeting_link"},
+            "dates": {"date"},
+        },
+        "cancel": {"fields": {"close_reason": "illness", "close_note": "Exam moved"}, "optional": {"close_note"}},
+        "missed": {"fields": {"close_reason": "illness", "close_note": "No answer"}, "optional": {"close_note"}},
+        # Mark done reads no field: whatever comes with it changes nothing but the status
+        "done": {"fields": {"note": "unused"}, "accepts": {"note": ANY_VALUE}},
+        "session": {
+            "fields": {
+                "{mentee}-visibility": "mentor",
+                "{mentee}-catch_up": "Caught up on the project",
+                "{mentee}-progress": "Tests written",
+                "{mentee}-obstacles": "Time",
+                "{mentee}-project_progress": "50",
+                "{mentee}-on_track": "yes",
+                "{mentee}-at_risk": "",
+                "{mentee}-goal-0-name": "Unit tests",
+                "{mentee}-goal-0-indicator": "Three tests pass",
+                "{mentee}-goal-0-deadline": "{next_week}",
+                "{mentee}-goal-0-shared": "on",
+                "{mentee}-absent": "",
+            },
+            "optional": {
+                "{mentee}-catch_up",
+                "{mentee}-progress",
+                "{mentee}-obstacles",
+                "{mentee}-project_progress",
+                "{mentee}-on_track",
+                "{mentee}-at_risk",
+                "{mentee}-goal-0-indicator",
+                "{mentee}-goal-0-deadline",
+                "{mentee}-goal-0-shared",
+                "{mentee}-absent",
+            },
+            # checkboxes: any text ticks them
+            "accepts": {"{mentee}-goal-0-shared": {"1mb"}, "{mentee}-absent": {"1mb"}},
+            "dates": {"{mentee}-goal-0-deadline"},
+        },
+        "next": {
+            "fields": {
+                "date": "{next_winter}",
+                "time": "10:00",
+                "meeting_link": "https://meet.example.com/next",
+                "token": "{token}",
+            },
+            "optional": {"token"},
+            "accepts": {"token": ANY_VALUE},
+            "dates": {"date"},
+        },
+        "rate": {"fields": {"rating": "4", "comment": "Helpful"}, "optional": {"comment"}},
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Meeting = cls.env["op.mentor.meeting"].sudo()
+
+    # ------------------------------------------------------------
+    # Tools
+    # ------------------------------------------------------------
+
+    def _target(self, route):
+        """A fresh meeting in the state the route acts on, and the URL to post to."""
+        if route == "new":
+            return self.Meeting, "/my/mentor/meetings/new"
+        past = route != "reschedule" and route != "cancel"
+        meeting = self.Meeting.with_context(mentor_meeting_no_notify=True, mentor_meeting_allow_past=past).create(
+            {
+                "meeting_name": f"Matrix {route}",
+                "meeting_link": "https://meet.example.com/matrix",
+                "date": fields.Datetime.now() + (timedelta(hours=-1) if past else timedelta(days=3)),
+                "student_id": self.student_mentor.id,
+                "meeting_students": [Command.set(self.student_mentee.ids)],
+            }
+        )
+        if route in ("session", "next", "rate"):
+            meeting.action_done()
+        if route == "rate":
+            return meeting, f"/my/mentorship/meetings/{meeting.id}/rate"
+        return meeting, f"/my/mentor/meetings/{meeting.id}/{route}"
+
+    def _placeholders(self):
+        today = fields.Date.today()
+        return {
+            "next_winter": f"{today.year + 2}-01-15",
+            "next_week": fields.Date.to_string(today + timedelta(days=7)),
+            "mentee": str(self.student_mentee.id),
+            "token": uuid.uuid4().hex,
+        }
+
+    def _state(self):
+        """What any portal form could write: meetings, follow-ups, goals and ratings, with their values."""
+        self.env.invalidate_all()
+        env = self.env(su=True)
+        state = {}
+        for model, fnames in (
+            (
+                "op.mentor.meeting",
+                [
+                    "meeting_name",
+                    "meeting_link",
+                    "date",
+                    "duration",
+                    "description",
+                    "status",
+                    "close_reason",
+                    "close_note",
+                    "meeting_students",
+                    "absent_student_ids",
+                ],
+            ),
+            (
+                "op.mentor.followup",
+                [
+                    "student_id",
+                    "visibility",
+                    "note_catch_up",
+                    "note_progress",
+                    "note_obstacles",
+                    "project_progress",
+                    "on_track_training",
+                    "at_risk_reason",
+                    "status",
+                ],
+            ),
+            ("op.mentor.goal", ["name", "indicator", "deadline", "state", "visibility", "followup_id"]),
+            ("op.mentor.meeting.rating", ["rating", "comment"]),
+        ):
+            state[model] = {
+                record["id"]: record
+                for record in env[model].with_context(active_test=False).search_read([], fnames, order="id")
+            }
+        return state
+
+    def _changed_text(self, before, after):
+        """Every text value written between two states (new records and changed values)."""
+        texts = []
+        for model, records in after.items():
+            for record_id, values in records.items():
+                old = before[model].get(record_id, {})
+                texts += [v for k, v in values.items() if isinstance(v, str) and old.get(k) != v]
+        return texts
+
+    def _post_case(self, url, form):
+        data, files = {"csrf_token": http.Request.csrf_token(self)}, {}
+        for key, value in form.items():
+            if value is FILE:
+                files[key] = ("evil.txt", b"<script>alert(1)</script>\x00\xff", "text/plain")
+            elif value is not MISSING:
+                data[key] = value
+        response = self.opener.post(
+            self.base_url() + url, data=data, files=files or None, timeout=60, allow_redirects=False
+        )
+        self.env.invalidate_all()
+        return response
+
+    def _run_matrix(self, route):
+        spec = self.ROUTES[route]
+        login = "mentee" if route == "rate" else "mentor"
+        self.authenticate(login, login)  # one session for the whole route
+        cases = [(name, kind, value) for name in spec["fields"] for kind, value in HOSTILE_VALUES.items()]
+        cases += [(name, kind, value) for name in spec.get("dates", ()) for kind, value in OUT_OF_WINDOW_DATES.items()]
+        for name, kind, value in cases:
+            placeholders = self._placeholders()
+            form = {key.format(**placeholders): valid.format(**placeholders) for key, valid in spec["fields"].items()}
+            field = name.format(**placeholders)
+            form[field] = value
+            accepted = kind in spec.get("accepts", {}).get(name, ()) or (
+                kind == "missing" and name in spec.get("optional", ())
+            )
+            with self.subTest(route=route, field=field, value=kind):
+                meeting, url = self._target(route)
+                before = self._state()
+                with mute_logger("odoo.http"):
+                    response = self._post_case(url, form)
+                self.assertLess(response.status_code, 500, response.text[:3000])
+                for marker in SERVER_ERROR_MARKERS:
+                    self.assertNotIn(marker, response.text)
+                after = self._state()
+                if accepted:
+                    self.assertEqual(response.status_code, 303, response.text[:3000])
+                    self.assertNotIn("error", response.headers["Location"])
+                    written = self._changed_text(before, after)
+                    self.assertTrue(all(c not in text for text in written for c in UNSAVABLE), written)
+                    self.assertTrue(all(len(text) <= 10_000 for text in written))
+                else:
+                    # the page again with its error (or a 4xx), and nothing written
+                    self.assertIn(response.status_code, (200, 400, 403, 404, 413), response.headers.get("Location"))
+                    if response.status_code == 200:
+                        self.assertRegex(response.text, "o_mentor_(form_|next_)?errors?")
+                    self.assertEqual(after, before, "a refused form wrote something")
+                if meeting:
+                    self.assertLess(self.Meeting.browse(meeting.id).date.year, 9999)
+
+    # ------------------------------------------------------------
+    # Tests
+    # ------------------------------------------------------------
+
+    def test_matrix_covers_every_post_route(self):
+        """Every route of the addon that takes a POST is in the matrix (a new route fails here until it is)."""
+        covered = {
+            "/my/mentor/meetings/new",
+            "/my/mentor/meetings/<int:meeting_id>/reschedule",
+            "/my/mentor/meetings/<int:meeting_id>/cancel",
+            "/my/mentor/meetings/<int:meeting_id>/missed",
+            "/my/mentor/meetings/<int:meeting_id>/done",
+            "/my/mentor/meetings/<int:meeting_id>/session",
+            "/my/mentor/meetings/<int:meeting_id>/next",
+            "/my/mentorship/meetings/<int:meeting_id>/rate",
+        }
+        self.assertEqual(len(covered), len(self.ROUTES))
+        # the routes of the installed addons as Odoo builds its routing map (without a request's thread)
+        post_routes = {
+            url
+            for url, endpoint in http._generate_routing_rules(self.env.registry._init_modules, nodb_only=False)
+            if endpoint.__module__.startswith("odoo.addons.op_student_mentor.")
+            and "POST" in (endpoint.routing.get("methods") or ())
+        }
+        self.assertIn("/my/mentor/meetings/new", post_routes)
+        self.assertEqual(post_routes, covered)
+
+    def test_matrix_new_meeting(self):
+        self._run_matrix("new")
+
+    def test_matrix_reschedule(self):
+        self._run_matrix("reschedule")
+
+    def test_matrix_cancel(self):
+        self._run_matrix("cancel")
+
+    def test_matrix_missed(self):
+        self._run_matrix("missed")
+
+    def test_matrix_done(self):
+        self._run_matrix("done")
+
+    def test_matrix_session_record(self):
+        self._run_matrix("session")
+
+    def test_matrix_next_session(self):
+        self._run_matrix("next")
+
+    def test_matrix_rating(self):
+        self._run_matrix("rate")
+
+    def test_date_window_model(self):
+        """The model refuses a date out of range whatever sends it (backend, import, another addon)."""
+        for date in (datetime(9999, 12, 31), datetime(1999, 12, 31), fields.Datetime.now() + timedelta(days=6 * 366)):
+            with self.subTest(date=date), self.assertRaisesRegex(ValidationError, "out of range"):
+                self.Meeting.with_context(mentor_meeting_allow_past=True).create(
+                    {
+                        "meeting_name": "Far away",
+                        "meeting_link": "https://meet.example.com/far",
+                        "date": date,
+                        "student_id": self.student_mentor.id,
+                        "meeting_students": [Command.set(self.student_mentee.ids)],
+                    }
+                )
+            with self.subTest(date=date, write=True), self.assertRaisesRegex(ValidationError, "out of range"):
+                self.meeting.with_context(mentor_meeting_allow_past=True).write({"date": date})
+        # the window's edges: 2000-01-01 (a past meeting of the records) and five years ahead are fine
+        self.meeting.with_context(mentor_meeting_allow_past=True).write({"date": datetime(2000, 1, 1)})
+        self.meeting.write({"date": fields.Datetime.now() + timedelta(days=5 * 365)})

@@ -1,0 +1,896 @@
+"""Reliability under faults (issue 21); run through `tools/dev faults [check ...]`.
+
+tools/dev starts a throwaway PostgreSQL with OpenEduCat installed in database FAULTS_BASE_DB (no
+addon), then runs one command of this script per check. Each check works on its own copy of that
+database (and its filestore), on loopback only, with bounded loop counts and times:
+
+- ``multinode``: two Odoo servers (HTTP workers and a cron worker each) on one database; mentors post
+  through both at once (the same form to both nodes, and different forms), the crons of both nodes
+  send the invitations and the reminders. Every meeting is stored once with its mentees, every
+  e-mail reaches the local SMTP sink (aiosmtpd) once, no request fails.
+- ``pg-restart``: the portal under load while the PostgreSQL cluster is stopped for a few seconds and
+  started again: during the outage Odoo's own error page without a traceback, afterwards every
+  request succeeds without restarting Odoo, nothing half-written.
+- ``restore``: a school dumped and loaded again with ``odoo-bin db dump`` / ``odoo-bin db load``
+  (zip with the filestore): the same rows per model, the same files (checksums), the addon works.
+- ``upgrade-seed`` / ``upgrade-check``: the two halves of the upgrade path (tools/dev installs the
+  previous release, runs ``upgrade-seed`` with the previous release's code, updates the addon to this
+  code, runs ``upgrade-check``): no row lost per model, the migrations of the new versions ran.
+
+Each check prints ``check <name>: PASS|FAIL`` and its figures, and exits 1 on failure.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import logging
+import os
+import re
+import shlex
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from email import message_from_bytes, policy
+
+import load  # tools/load.py: the seeded school and its portal users (it imports odoo_server first)
+import requests
+from odoo_server import ODOO_SRC, OdooServer, free_port, odoo_options, open_registry
+
+import odoo
+from odoo import SUPERUSER_ID, api, fields
+
+ENV = os.environ
+ADDON = "op_student_mentor"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', "psycopg2.", "odoo/http.py")
+REMINDER_SUBJECT = re.compile(r"^Tomorrow: |Reminder", re.IGNORECASE)
+
+
+def read_text(path):
+    with open(path, errors="replace") as f:
+        return f.read()
+
+
+def log(msg):
+    print(f"[faults {datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def result(name, ok, lines):
+    print(f"check {name}: {'PASS' if ok else 'FAIL'}")
+    for line in lines:
+        print(f"  {line}")
+    sys.stdout.flush()
+    return ok
+
+
+# ------------------------------------------------------------
+# Databases of the throwaway cluster
+# ------------------------------------------------------------
+
+
+class Cluster:
+    """The cluster tools/dev started: databases copied with their filestore, stopped and started again."""
+
+    def __init__(self):
+        self.port = ENV["FAULTS_PG_PORT"]
+        self.pg_bin = ENV["FAULTS_PG_BIN"]
+        self.pg_dir = ENV["FAULTS_PG_DIR"]
+        self.data_dir = ENV["FAULTS_DATA_DIR"]
+        self.work = ENV["FAULTS_WORK"]
+        self.addons = ENV["FAULTS_ADDONS"]
+        self.options = odoo_options(self.addons, self.port, self.data_dir)
+
+    def psql(self, db, sql):
+        out = subprocess.run(
+            [f"{self.pg_bin}/psql", "-h", "127.0.0.1", "-p", self.port, "-U", "root", "-d", db, "-tAc", sql],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.strip()
+
+    def copy(self, source, target):
+        """``target`` as a copy of ``source`` (CREATE DATABASE … TEMPLATE) with a copy of its filestore."""
+        self.psql("postgres", f'DROP DATABASE IF EXISTS "{target}"')
+        self.psql("postgres", f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+        src = os.path.join(self.data_dir, "filestore", source)
+        if os.path.isdir(src):
+            subprocess.run(["cp", "-a", src, os.path.join(self.data_dir, "filestore", target)], check=True)
+
+    def odoo_bin(self, *args, logfile=None, addons=None):
+        """odoo-bin with the cluster's options (``args`` after them); its exit code."""
+        command = [
+            sys.executable,
+            os.path.join(ODOO_SRC, "odoo-bin"),
+            *odoo_options(addons or self.addons, self.port, self.data_dir),
+            *args,
+        ]
+        if args[:1] == ("db",):  # `odoo-bin db` takes its own options before its command (dump, load)
+            command = [sys.executable, os.path.join(ODOO_SRC, "odoo-bin"), "db", *self._db_options(), *args[1:]]
+        with open(logfile or os.devnull, "a") as out:
+            return subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
+
+    def _db_options(self):
+        return [
+            f"--addons-path={self.addons}",
+            "--db_host=127.0.0.1",
+            f"--db_port={self.port}",
+            "--db_user=root",
+            f"--data-dir={self.data_dir}",
+        ]
+
+    def install(self, db, logfile):
+        """Install the addon in ``db`` (a copy of the test database already has it: nothing to do)."""
+        if self.psql(db, f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'") == "installed":
+            return
+        rc = self.odoo_bin("-d", db, "-i", ADDON, "--without-demo=all", "--stop-after-init", logfile=logfile)
+        if rc:
+            raise SystemExit(f"install of {ADDON} in {db} failed, see {logfile}")
+
+    def stop(self):
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                f"{self.pg_bin}/pg_ctl",
+                "-D",
+                f"{self.pg_dir}/data",
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self):
+        # the options it was started with (tools/dev's pg_start), from postmaster.opts
+        with open(f"{self.pg_dir}/data/postmaster.opts") as f:
+            words = shlex.split(f.read())[1:]
+        options = []
+        while words:
+            word = words.pop(0)
+            if word == "-D":
+                words.pop(0)
+            else:
+                options.append(word)
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                f"{self.pg_bin}/pg_ctl",
+                "-D",
+                f"{self.pg_dir}/data",
+                "-l",
+                f"{self.pg_dir}/postgres.log",
+                "-w",
+                "-o",
+                shlex.join(options),
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+
+def env_of(cr):
+    return api.Environment(cr, SUPERUSER_ID, {"mentor_meeting_no_notify": True, "tracking_disable": True})
+
+
+# ------------------------------------------------------------
+# A school with every kind of record of the addon
+# ------------------------------------------------------------
+
+
+def seed_school(env, users=6, meetings=6):
+    """tools/load.py's school (portal mentors and mentees, approved applications, allocations, meetings
+    done and scheduled), plus what a term leaves: follow-ups with checklist files, SMART goals, pulse
+    ratings, cancelled, missed and rescheduled meetings."""
+    logins = load.seed(env, users, meetings)
+    env = env(context={**env.context, "mentor_meeting_no_notify": True, "tracking_disable": True})
+    Meeting = env["op.mentor.meeting"]
+    done = Meeting.search([("status", "=", "done")])
+    for index, meeting in enumerate(done):
+        mentee = meeting.meeting_students[:1]
+        allocation = env["op.mentor.allocation"].search(
+            [("mentor_id", "=", meeting.student_id.id), ("student_ids", "in", mentee.ids)], limit=1
+        )
+        checklist = hashlib.sha256(f"checklist {meeting.id}".encode()).hexdigest().encode() * 40
+        followup = env["op.mentor.followup"].create(
+            {
+                "student_id": mentee.id,
+                "allocation_id": allocation.id,
+                "meeting_date": meeting.date.date(),
+                "feedback": f"<p>Session {index}</p>",
+                "followup_notes": "Next: tests",
+                "checklist": base64.b64encode(checklist),
+                "checklist_filename": f"checklist-{meeting.id}.txt",
+            }
+        )
+        env["op.mentor.goal"].create(
+            {"followup_id": followup.id, "name": f"Goal {index}", "indicator": "three tests pass"}
+        )
+        if index % 2 == 0:
+            env["op.mentor.meeting.rating"].create(
+                {"meeting_id": meeting.id, "student_id": mentee.id, "rating": 3 + index % 3, "comment": "Useful"}
+            )
+    scheduled = Meeting.search([("status", "=", "scheduled")], order="id")
+    if len(scheduled) >= 3:
+        scheduled[0].action_cancel("illness", "Flu")
+        scheduled[1].action_reschedule(scheduled[1].date + timedelta(days=1))
+    env.flush_all()
+    return logins
+
+
+def model_counts(cr, extra_tables=()):
+    """{table: rows} for the addon's models (ir_model_data of the addon), OpenEduCat's op_* tables, the
+    users and partners, and the attachments of the addon's models."""
+    cr.execute(
+        """SELECT m.model FROM ir_model m JOIN ir_model_data d ON d.model = 'ir.model' AND d.res_id = m.id
+           WHERE d.module = %s""",
+        [ADDON],
+    )
+    tables = {model.replace(".", "_") for (model,) in cr.fetchall()}
+    cr.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'op\\_%%'")
+    tables |= {name for (name,) in cr.fetchall()}
+    tables |= {"res_partner", "res_users", *extra_tables}
+    cr.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    existing = {name for (name,) in cr.fetchall()}
+    counts = {}
+    for table in sorted(tables & existing):
+        cr.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - table names from the catalogue
+        counts[table] = cr.fetchone()[0]
+    cr.execute("SELECT count(*) FROM ir_attachment WHERE res_model LIKE 'op.%%'")
+    counts["ir_attachment (op.*)"] = cr.fetchone()[0]
+    return counts
+
+
+def attachment_files(cr, data_dir, db):
+    """{(model, field, record id, name): (stored checksum, sha1 of the file on disk)} of the addon's files."""
+    cr.execute(
+        """SELECT res_model, res_field, res_id, name, checksum, store_fname FROM ir_attachment
+           WHERE res_model LIKE 'op.%%' AND store_fname IS NOT NULL ORDER BY id"""
+    )
+    files = {}
+    for model, field, res_id, name, checksum, store_fname in cr.fetchall():
+        path = os.path.join(data_dir, "filestore", db, store_fname)
+        try:
+            with open(path, "rb") as f:
+                on_disk = hashlib.sha1(f.read()).hexdigest()  # noqa: S324 - Odoo's own checksum is SHA-1
+        except FileNotFoundError:
+            on_disk = None
+        files[(model, field or "", res_id, name)] = (checksum, on_disk)
+    return files
+
+
+def counts_diff(before, after):
+    """Lines for the tables whose row count went down (records lost) or that disappeared."""
+    return [
+        f"{table}: {count} before, {after.get(table, 'no table')} after"
+        for table, count in before.items()
+        if after.get(table, -1) < count
+    ]
+
+
+# ------------------------------------------------------------
+# Portal clients
+# ------------------------------------------------------------
+
+
+class Portal:
+    """A portal user's browser on one node: logged in through the login form."""
+
+    def __init__(self, base, login):
+        self.base, self.login = base, login
+        self.session = requests.Session()
+        page = self.session.get(base + "/web/login", timeout=60)
+        response = self.session.post(
+            base + "/web/login",
+            data={"login": login, "password": load.PASSWORD, "csrf_token": CSRF.search(page.text).group(1)},
+            timeout=60,
+            allow_redirects=False,
+        )
+        if response.status_code not in (302, 303):
+            raise SystemExit(f"{login} could not log in on {base}: HTTP {response.status_code}")
+
+    def on(self, base):
+        """The same browser (its session cookie) on another node: the nodes share the sessions."""
+        other = object.__new__(Portal)
+        other.base, other.login = base, self.login
+        other.session = requests.Session()
+        other.session.cookies.update(self.session.cookies)
+        return other
+
+    def new_meeting_form(self):
+        page = self.session.get(self.base + "/my/mentor/meetings/new", timeout=60)
+        page.raise_for_status()
+        return self.parse_form(page.text)
+
+    @staticmethod
+    def parse_form(html):
+        """The hidden values of the new-meeting form and its first mentee, or None."""
+        csrf, token = CSRF.search(html), re.search(r'name="token" value="([^"]+)"', html)
+        if not csrf or not token:
+            return None
+        mentees = re.findall(r'name="mentee_ids"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="mentee_ids"', html)
+        return {"csrf_token": csrf.group(1), "token": token.group(1), "mentee_ids": [a or b for a, b in mentees][:1]}
+
+    def post(self, path, data, timeout=60):
+        return self.session.post(self.base + path, data=data, timeout=timeout, allow_redirects=False)
+
+
+# ------------------------------------------------------------
+# SMTP sink
+# ------------------------------------------------------------
+
+
+class SmtpSink:
+    """aiosmtpd on a free loopback port: every message Odoo sends, kept (envelope recipients, headers)."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
+        self.messages = []
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+                message = message_from_bytes(envelope.content, policy=policy.default)
+                with sink.lock:
+                    sink.messages.append(
+                        {
+                            "to": sorted(envelope.rcpt_tos),
+                            "subject": str(message["Subject"] or ""),
+                            "message_id": str(message["Message-Id"] or ""),
+                        }
+                    )
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+# ------------------------------------------------------------
+# Check: two nodes, one database
+# ------------------------------------------------------------
+
+
+def check_multinode(cluster, args):
+    db = "mentor_multinode"
+    cluster.copy(ENV["FAULTS_BASE_DB"], db)
+    cluster.install(db, os.path.join(cluster.work, "multinode-install.log"))
+    sink = SmtpSink()
+    registry = open_registry(db, cluster.options)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        logins = load.seed(env, args.users, 2)
+        env["ir.mail_server"].create(
+            {"name": "SMTP sink", "smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_encryption": "none"}
+        )
+        # "tomorrow" as the reminder cron sees it (its user's day), at noon UTC
+        cron_user = env.ref(f"{ADDON}.ir_cron_mentor_meeting_reminder").user_id
+        cron_tomorrow = fields.Date.context_today(env["op.mentor.meeting"].with_user(cron_user)) + timedelta(days=1)
+        # the seeded meetings already had their invitations: only what the nodes do now is counted
+        cr.execute("DELETE FROM mail_mail")
+        cr.execute("SELECT coalesce(max(id), 0) FROM op_mentor_meeting")
+        (last_seeded,) = cr.fetchone()
+    mentors = sorted(login for login, role in logins.items() if role == "mentor")
+    extra = ["--max-cron-threads=1", "--limit-time-real-cron=120"]
+    lines, errors = [], []
+    started = time.monotonic()
+    with (
+        OdooServer(db, cluster.options, os.path.join(cluster.work, "node-a.log"), workers=2, extra=extra) as node_a,
+        OdooServer(db, cluster.options, os.path.join(cluster.work, "node-b.log"), workers=2, extra=extra) as node_b,
+    ):
+        nodes = (node_a, node_b)
+        # every mentor logged in on node A, the same browser session on node B (sessions are shared through
+        # the data dir, as behind a load balancer)
+        with ThreadPoolExecutor(max_workers=len(mentors)) as pool:
+            clients = list(pool.map(lambda login: Portal(node_a.base, login), mentors))
+        by_mentor = {client.login: (client, client.on(node_b.base)) for client in clients}
+        expected = {}  # token -> (mentor, meeting name)
+        lock = threading.Lock()
+
+        def drive(mentor):
+            client_a, client_b = by_mentor[mentor]
+            for round_ in range(args.rounds):
+                form = client_a.new_meeting_form()
+                name = f"Multinode {mentor} {round_} {uuid.uuid4().hex[:6]}"
+                data = {
+                    **form,
+                    "meeting_name": name,
+                    "meeting_link": "https://meet.example.com/multinode",
+                    # tomorrow for the reminder cron (noon in the mentors' Europe/Brussels: 10:00 or 11:00 UTC)
+                    "date": cron_tomorrow.isoformat(),
+                    "time": "12:00",
+                    "duration": "30",
+                }
+                with lock:
+                    expected[form["token"]] = (mentor, name)
+                # the same form to both nodes at the same moment (the double click of a user behind a
+                # load balancer), then a different form on each node at once
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    replies = list(
+                        pool.map(lambda c, d=data: c.post("/my/mentor/meetings/new", d), (client_a, client_b))
+                    )
+                kinds = sorted(r.headers.get("Location", str(r.status_code)).rsplit("message=", 1)[-1] for r in replies)
+                if kinds != ["created", "duplicate"]:
+                    with lock:
+                        errors.append(f"{mentor}: the same form on both nodes answered {kinds}")
+                forms = [c.new_meeting_form() for c in (client_a, client_b)]
+                datas = []
+                for node_index, other in enumerate(forms):
+                    other_name = f"Multinode {mentor} {round_}{'ab'[node_index]} {uuid.uuid4().hex[:6]}"
+                    datas.append({**data, **other, "meeting_name": other_name})
+                    with lock:
+                        expected[other["token"]] = (mentor, other_name)
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    replies = list(
+                        pool.map(
+                            lambda cd: cd[0].post("/my/mentor/meetings/new", cd[1]), zip((client_a, client_b), datas)
+                        )
+                    )
+                for reply in replies:
+                    if reply.status_code != 303 or "message=created" not in reply.headers.get("Location", ""):
+                        with lock:
+                            errors.append(
+                                f"{mentor}: a form answered {reply.status_code} {reply.headers.get('Location')}"
+                            )
+
+        with ThreadPoolExecutor(max_workers=len(mentors)) as pool:
+            list(pool.map(drive, mentors))
+        write_seconds = time.monotonic() - started
+        log(f"multinode: {len(expected)} forms posted through two nodes in {write_seconds:.0f} s; running the crons")
+
+        # The crons of both nodes: the reminder cron, then the mail queue, triggered until the queue is empty.
+        deadline = time.monotonic() + args.cron_timeout
+        reminders_ran = False
+        while time.monotonic() < deadline:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                reminder_cron = env.ref(f"{ADDON}.ir_cron_mentor_meeting_reminder", raise_if_not_found=False)
+                alarm_cron = env.ref("calendar.ir_cron_scheduler_alarm", raise_if_not_found=False)
+                mail_cron = env.ref("mail.ir_cron_mail_scheduler_action")
+                if not reminders_ran:
+                    for cron in (reminder_cron, alarm_cron):
+                        if cron:
+                            cron._trigger()
+                    reminders_ran = True
+                pending = env["mail.mail"].search_count([("state", "=", "outgoing")])
+                cr.execute("SELECT count(*) FROM ir_cron_trigger")
+                (triggers,) = cr.fetchone()
+                if not pending and not triggers and time.monotonic() - started > write_seconds + 20:
+                    break
+                if pending:
+                    mail_cron._trigger()
+            time.sleep(3)
+        cron_seconds = time.monotonic() - started - write_seconds
+        for node in nodes:
+            errors += [f"{node.base}: {line[:300]}" for line in node.errors()]
+            bad = [r for r in node.request_log() if r[2] >= 500]
+            errors += [f"{node.base}: {method} {path} answered {status}" for method, path, status, *_ in bad]
+            node_requests = len(node.request_log())
+            jobs = [m[1] for m in re.findall(r"Job (['\"])(.+?)\1 \(\d+\) completed", read_text(node.logfile))]
+            ours = {name: jobs.count(name) for name in sorted(set(jobs)) if re.search("Mail|Mentor|Calendar", name)}
+            lines.append(
+                f"node {node.base}: {node_requests} requests, {len(bad)} answers 5xx; cron jobs run: {len(jobs)}, "
+                f"of them {ours or 'no mail or meeting job'}"
+            )
+    sink.stop()
+
+    # Every meeting once, with its mentees; every e-mail once.
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        meetings = env["op.mentor.meeting"].search([("id", ">", last_seeded)])
+        by_token = {}
+        for meeting in meetings:
+            by_token.setdefault(meeting.portal_submit_token, []).append(meeting)
+        for token, (mentor, name) in expected.items():
+            stored = by_token.get(token, [])
+            if len(stored) != 1:
+                errors.append(f"form {name}: {len(stored)} meetings stored")
+            elif not stored[0].meeting_students or stored[0].student_id.user_id.login != mentor:
+                errors.append(f"meeting {name}: stored without its mentees or host")
+        unexpected = set(by_token) - set(expected)
+        if unexpected:
+            errors.append(f"{len(unexpected)} meetings stored that no form asked for")
+        pending = env["mail.mail"].search_count([("state", "in", ("outgoing", "exception"))])
+        if pending:
+            errors.append(f"{pending} e-mails not sent (outgoing or in exception)")
+        attendees = {m.meeting_name: set(m.meeting_students.partner_id.mapped("email")) for m in meetings}
+        serialization_retries = sum(read_text(node.logfile).count("SERIALIZATION_FAILURE") for node in nodes)
+    ids = [m["message_id"] for m in sink.messages]
+    if len(ids) != len(set(ids)):
+        errors.append(f"{len(ids) - len(set(ids))} e-mails received twice (same Message-Id)")
+    per_kind = {"invitation": {}, "reminder": {}}
+    for message in sink.messages:
+        name = next((n for n in attendees if n in message["subject"]), None)
+        if not name:
+            continue
+        kind = "reminder" if REMINDER_SUBJECT.search(message["subject"]) else "invitation"
+        for rcpt in message["to"]:
+            key = (name, rcpt)
+            per_kind[kind][key] = per_kind[kind].get(key, 0) + 1
+    for kind, counted in per_kind.items():
+        twice = {key: n for key, n in counted.items() if n > 1}
+        if twice:
+            errors.append(f"{len(twice)} {kind}s sent more than once, e.g. {next(iter(twice))}")
+        for name, emails in attendees.items():
+            for email in emails:
+                if (name, email) not in counted:
+                    errors.append(f"no {kind} of {name} for {email}")
+    ok = not errors
+    lines += [
+        f"{len(expected)} forms posted through both nodes ({len(expected) // 3} of them to both nodes at once) in "
+        f"{write_seconds:.0f} s; {len(meetings)} meetings stored, each once with its mentees: "
+        f"{'yes' if not any('stored' in e for e in errors) else 'no'}",
+        f"crons on both nodes for {cron_seconds:.0f} s: {len(sink.messages)} e-mails in the SMTP sink, "
+        f"{len(per_kind['invitation'])} invitations and {len(per_kind['reminder'])} reminders (recipient x meeting), "
+        f"each once: {'yes' if not any('once' in e or 'no ' in e[:3] for e in errors) else 'no'}",
+        f"serialization failures retried by Odoo (log): {serialization_retries}; errors: {len(errors)}",
+        *[f"error: {e}" for e in errors[:20]],
+    ]
+    return result("multinode", ok, lines)
+
+
+# ------------------------------------------------------------
+# Check: PostgreSQL restarts under load
+# ------------------------------------------------------------
+
+
+def check_pg_restart(cluster, args):
+    db = "mentor_pgrestart"
+    cluster.copy(ENV["FAULTS_BASE_DB"], db)
+    cluster.install(db, os.path.join(cluster.work, "pgrestart-install.log"))
+    registry = open_registry(db, cluster.options)
+    with registry.cursor() as cr:
+        logins = load.seed(api.Environment(cr, SUPERUSER_ID, {}), args.users, 4)
+        cr.execute("SELECT coalesce(max(id), 0) FROM op_mentor_meeting")
+        (last_seeded,) = cr.fetchone()
+    odoo_db_close(db)
+    errors, samples = [], []  # samples: (start, end, kind, status, body has traceback)
+    tokens = {}  # token -> answer status
+    lock = threading.Lock()
+    outage = {}
+    with OdooServer(db, cluster.options, os.path.join(cluster.work, "pgrestart.log"), workers=2) as server:
+        clients = [Portal(server.base, login) for login in sorted(logins)]
+        until = time.monotonic() + args.duration
+
+        def run(client):
+            mentor = logins[client.login] == "mentor"
+            i = 0
+            while time.monotonic() < until:
+                i += 1
+                start = time.monotonic()
+                status, body, token = None, "", None
+                try:
+                    if mentor and i % 3 == 0:
+                        reply = client.session.get(client.base + "/my/mentor/meetings/new", timeout=30)
+                        form = client.parse_form(reply.text) if reply.status_code == 200 else None
+                        if form:
+                            token = form["token"]
+                            reply = client.post(
+                                "/my/mentor/meetings/new",
+                                {
+                                    **form,
+                                    "meeting_name": f"Restart {client.login} {i}",
+                                    "meeting_link": "https://meet.example.com/restart",
+                                    "date": (date.today() + timedelta(days=3)).isoformat(),
+                                    "time": "10:00",
+                                },
+                                timeout=30,
+                            )
+                    else:
+                        path = "/my/mentor/meetings" if mentor else "/my/mentorship/meetings"
+                        reply = client.session.get(client.base + path, timeout=30, allow_redirects=False)
+                    status, body = reply.status_code, reply.text
+                except requests.RequestException as exc:
+                    status, body = exc.__class__.__name__, ""
+                end = time.monotonic()
+                with lock:
+                    title = re.search(r"<title>([^<]*)</title>", body)
+                    samples.append(
+                        (
+                            start,
+                            end,
+                            status,
+                            any(m in body for m in TRACEBACK_MARKERS),
+                            title and title.group(1).strip(),
+                        )
+                    )
+                    if token:
+                        tokens[token] = status
+                time.sleep(0.2)
+
+        def restart():
+            time.sleep(args.duration / 3)
+            outage["start"] = time.monotonic()
+            log(f"pg-restart: stopping PostgreSQL for {args.outage} s")
+            cluster.stop()
+            time.sleep(args.outage)
+            cluster.start()
+            outage["end"] = time.monotonic()
+            log("pg-restart: PostgreSQL is back")
+
+        with ThreadPoolExecutor(max_workers=len(clients) + 1) as pool:
+            futures = [pool.submit(run, client) for client in clients] + [pool.submit(restart)]
+            for future in futures:
+                future.result()
+        server_log = read_text(server.logfile)
+    grace = args.grace
+    before = [s for s in samples if s[1] < outage["start"]]
+    during = [s for s in samples if s[0] < outage["end"] + grace and s[1] > outage["start"]]
+    after = [s for s in samples if s[0] >= outage["end"] + grace]
+    for label, group in (("before", before), ("after", after)):
+        bad = [s for s in group if s[2] not in (200, 303)]
+        if bad:
+            errors.append(f"{len(bad)} of {len(group)} requests {label} the outage failed, e.g. {bad[0][2]}")
+    tracebacks = [s for s in samples if s[3]]
+    if tracebacks:
+        errors.append(f"{len(tracebacks)} answers show a traceback")
+    if not after:
+        errors.append("no request after the outage")
+    during_statuses = {}
+    for s in during:
+        key = f"{s[2]} {s[4]!r}" if s[2] not in (200, 303) else s[2]
+        during_statuses[key] = during_statuses.get(key, 0) + 1
+    # nothing half-written: every meeting with its mentees (and its calendar event once meetings have one)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        meetings = env["op.mentor.meeting"].search([("id", ">", last_seeded)])
+        stored = {m.portal_submit_token: m for m in meetings}
+        half = meetings.filtered(lambda m: not m.meeting_students)
+        if "calendar_event_id" in meetings._fields:
+            half |= meetings.filtered(lambda m: not m.calendar_event_id or not m.calendar_event_id.partner_ids)
+        if half:
+            errors.append(f"{len(half)} meetings half-written (no mentees or no calendar event)")
+        lost = [t for t, status in tokens.items() if status == 303 and t not in stored]
+        if lost:
+            errors.append(f"{len(lost)} meetings answered as created but not stored")
+        unknown = set(stored) - set(tokens)
+        if unknown:
+            errors.append(f"{len(unknown)} meetings stored that no form asked for")
+    ok = not errors
+    return result(
+        "pg-restart",
+        ok,
+        [
+            f"{len(samples)} requests in {args.duration} s by {len(clients)} portal users, Odoo --workers=2; "
+            f"PostgreSQL stopped (fast) for {args.outage} s at {args.duration // 3} s, started again, Odoo not "
+            "restarted",
+            f"before the outage: {len(before)} requests, all 200/303: {'yes' if before else 'none'}; "
+            f"during (+{grace} s): {len(during)} requests, answers {during_statuses}",
+            f"after: {len(after)} requests, failed: {sum(1 for s in after if s[2] not in (200, 303))}; "
+            f"answers with a traceback: {len(tracebacks)}",
+            f"meetings: {len(tokens)} forms posted, {len(stored)} stored, "
+            f"{sum(1 for t, s in tokens.items() if s == 303)} answered created; half-written: {len(half)}",
+            f"server log: {server_log.count(' ERROR ')} ERROR lines (the outage's failed connections)",
+            *[f"error: {e}" for e in errors[:20]],
+        ],
+    )
+
+
+def odoo_db_close(db):
+    """Close this process's connections to ``db`` (the check restarts the cluster under them)."""
+    odoo.sql_db.close_db(db)
+
+
+# ------------------------------------------------------------
+# Check: restore drill
+# ------------------------------------------------------------
+
+
+def check_restore(cluster, args):
+    source, target = "mentor_restore_src", "mentor_restored"
+    cluster.copy(ENV["FAULTS_BASE_DB"], source)
+    cluster.install(source, os.path.join(cluster.work, "restore-install.log"))
+    registry = open_registry(source, cluster.options)
+    with registry.cursor() as cr:
+        seed_school(api.Environment(cr, SUPERUSER_ID, {}))
+    with registry.cursor() as cr:
+        counts_before = model_counts(cr)
+        files_before = attachment_files(cr, cluster.data_dir, source)
+    odoo_db_close(source)
+    dump = os.path.join(cluster.work, f"{source}.zip")
+    logfile = os.path.join(cluster.work, "restore-db.log")
+    t0 = time.monotonic()
+    if cluster.odoo_bin("db", "dump", source, dump, logfile=logfile):
+        return result("restore", False, [f"odoo-bin db dump failed, see {logfile}"])
+    dump_seconds = time.monotonic() - t0
+    t0 = time.monotonic()
+    if cluster.odoo_bin("db", "load", "--force", target, dump, logfile=logfile):
+        return result("restore", False, [f"odoo-bin db load failed, see {logfile}"])
+    load_seconds = time.monotonic() - t0
+    registry = odoo.modules.registry.Registry(target)  # Odoo is configured once per process (open_registry)
+    errors = []
+    with registry.cursor() as cr:
+        counts_after = model_counts(cr)
+        files_after = attachment_files(cr, cluster.data_dir, target)
+    changed = [
+        f"{t}: {n} before, {counts_after.get(t)} after" for t, n in counts_before.items() if counts_after.get(t) != n
+    ]
+    errors += changed
+    broken = [key for key, (checksum, on_disk) in files_after.items() if checksum != on_disk]
+    if files_after != files_before or broken:
+        errors.append(f"files differ: {len(files_before)} before, {len(files_after)} after, {len(broken)} broken")
+    checklists = sum(1 for key in files_after if key[0] == "op.mentor.followup")
+    if not checklists:
+        errors.append("no checklist file in the school")
+    # the addon works on the restored database: a portal page renders, a meeting is created
+    works = ""
+    with OdooServer(target, cluster.options, os.path.join(cluster.work, "restored.log")) as server:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            mentor = env["op.student"].search([("is_mentor", "=", True)], limit=1)
+            login = mentor.user_id.login
+        client = Portal(server.base, login)
+        page = client.session.get(server.base + "/my/mentor/meetings", timeout=60)
+        form = client.new_meeting_form()
+        reply = client.post(
+            "/my/mentor/meetings/new",
+            {
+                **form,
+                "meeting_name": "After the restore",
+                "meeting_link": "https://meet.example.com/restored",
+                "date": (date.today() + timedelta(days=2)).isoformat(),
+                "time": "10:00",
+            },
+        )
+        if page.status_code != 200 or "Seeded" not in page.text:
+            errors.append(f"the mentor's meetings page answered {page.status_code} without the meetings")
+        if reply.status_code != 303 or "message=created" not in reply.headers.get("Location", ""):
+            errors.append(f"creating a meeting answered {reply.status_code} {reply.headers.get('Location')}")
+        works = (
+            f"mentor's meetings page {page.status_code}, new meeting {reply.headers.get('Location', reply.status_code)}"
+        )
+        errors += [f"server: {line[:300]}" for line in server.errors()]
+    odoo_db_close(target)
+    ok = not errors
+    return result(
+        "restore",
+        ok,
+        [
+            f"school: {counts_before.get('op_mentor_meeting')} meetings, {counts_before.get('op_mentor_followup')} "
+            f"follow-ups ({checklists} checklist files), {counts_before.get('op_mentor_goal')} goals, "
+            f"{counts_before.get('op_mentor_meeting_rating')} ratings; {len(counts_before)} tables counted",
+            f"`odoo-bin db dump {source} {os.path.basename(dump)}` {dump_seconds:.0f} s "
+            f"({os.path.getsize(dump) // 1024} kB zip with the filestore), `odoo-bin db load --force {target} …` "
+            f"{load_seconds:.0f} s",
+            f"rows per table equal: {'yes' if not changed else 'no'}; files {len(files_after)}, checksums equal: "
+            f"{'yes' if files_after == files_before and not broken else 'no'}",
+            f"restored database works: {works}",
+            *[f"error: {e}" for e in errors[:20]],
+        ],
+    )
+
+
+# ------------------------------------------------------------
+# Check: upgrade path from the previous release
+# ------------------------------------------------------------
+
+
+def upgrade_seed(cluster, args):
+    """Run with the previous release's code: a school, then its counts (JSON) for upgrade-check."""
+    registry = open_registry(args.db, cluster.options)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        seed_school(env)
+        cr.execute("SELECT latest_version FROM ir_module_module WHERE name = %s", [ADDON])
+        version = cr.fetchone()[0]
+    with registry.cursor() as cr:
+        state = {
+            "version": version,
+            "counts": model_counts(cr),
+            "files": [list(k) + list(v) for k, v in attachment_files(cr, cluster.data_dir, args.db).items()],
+        }
+    with open(args.state, "w") as f:
+        json.dump(state, f, indent=1, default=str)
+    log(f"upgrade: school seeded with the previous release ({version}), {sum(state['counts'].values())} rows counted")
+
+
+def upgrade_check(cluster, args):
+    with open(args.state) as f:
+        state = json.load(f)
+    registry = open_registry(args.db, cluster.options)
+    errors = []
+    with registry.cursor() as cr:
+        counts = model_counts(cr)
+        files = [list(k) + list(v) for k, v in attachment_files(cr, cluster.data_dir, args.db).items()]
+        cr.execute("SELECT latest_version, state FROM ir_module_module WHERE name = %s", [ADDON])
+        version, module_state = cr.fetchone()
+    lost = counts_diff(state["counts"], counts)
+    errors += [f"lost: {line}" for line in lost]
+    if files != state["files"]:
+        errors.append(f"files differ: {len(state['files'])} before, {len(files)} after")
+    manifest = {}
+    with open(os.path.join(ENV["FAULTS_ROOT"], ADDON, "__manifest__.py")) as f:
+        manifest = eval(f.read(), {})  # noqa: S307 - our own manifest, a dict literal
+    if module_state != "installed" or version != manifest["version"]:
+        errors.append(f"after the update: {ADDON} {module_state} {version}, manifest {manifest['version']}")
+    # the migrations of the versions between the two releases ran (Odoo logs each script it runs)
+    update_log = read_text(args.update_log)
+    migrations_dir = os.path.join(ENV["FAULTS_ROOT"], ADDON, "migrations")
+    old = tuple(int(x) for x in state["version"].split("."))
+    expected = [
+        v
+        for v in sorted(os.listdir(migrations_dir))
+        if old < tuple(int(x) for x in v.split(".")) <= tuple(int(x) for x in manifest["version"].split("."))
+    ]
+    ran = [
+        v for v in expected if re.search(rf"module {ADDON}: Running migration \[[>$]?{re.escape(v)}>?\]", update_log)
+    ]
+    missing = sorted(set(expected) - set(ran))
+    if missing:
+        errors.append(f"migrations not run: {missing}")
+    grown = {t: (state["counts"][t], n) for t, n in counts.items() if t in state["counts"] and n > state["counts"][t]}
+    ok = not errors
+    return result(
+        "upgrade",
+        ok,
+        [
+            f"{ADDON} {state['version']} (previous release {ENV.get('FAULTS_PREVIOUS', '?')}) -> {version}: "
+            f"{len(state['counts'])} tables, {sum(state['counts'].values())} rows before, "
+            f"{sum(counts[t] for t in state['counts'] if t in counts)} after; lost: {len(lost)}",
+            f"migrations to run: {expected or 'none (same version)'}, ran: {ran or 'none'}",
+            f"tables with more rows after the update: {grown or 'none'}; files equal: {files == state['files']}",
+            *[f"error: {e}" for e in errors[:20]],
+        ],
+    )
+
+
+# ------------------------------------------------------------
+# Main
+# ------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="check", required=True)
+    p = sub.add_parser("multinode", help="two Odoo nodes on one database")
+    p.add_argument("--users", type=int, default=6, help="portal users, half of them mentors (default 6)")
+    p.add_argument("--rounds", type=int, default=3, help="rounds of forms per mentor (default 3: 9 forms each)")
+    p.add_argument("--cron-timeout", type=int, default=180, help="seconds for the crons to send everything")
+    p = sub.add_parser("pg-restart", help="PostgreSQL restarted under portal load")
+    p.add_argument("--users", type=int, default=6, help="portal users (default 6)")
+    p.add_argument("--duration", type=int, default=45, help="seconds of load (default 45)")
+    p.add_argument("--outage", type=int, default=5, help="seconds PostgreSQL stays down (default 5)")
+    p.add_argument("--grace", type=int, default=3, help="seconds after the restart still counted as outage")
+    sub.add_parser("restore", help="dump and load with odoo-bin db")
+    p = sub.add_parser("upgrade-seed", help="(tools/dev) seed with the previous release")
+    p.add_argument("--db", required=True)
+    p.add_argument("--state", required=True)
+    p = sub.add_parser("upgrade-check", help="(tools/dev) compare after the update")
+    p.add_argument("--db", required=True)
+    p.add_argument("--state", required=True)
+    p.add_argument("--update-log", required=True)
+    args = parser.parse_args()
+    cluster = Cluster()
+    check = {
+        "multinode": check_multinode,
+        "pg-restart": check_pg_restart,
+        "restore": check_restore,
+        "upgrade-seed": upgrade_seed,
+        "upgrade-check": upgrade_check,
+    }[args.check]
+    ok = check(cluster, args)
+    sys.exit(0 if ok is not False else 1)
+
+
+if __name__ == "__main__":
+    main()
