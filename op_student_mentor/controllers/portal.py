@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import psycopg2
 import pytz
+from werkzeug.exceptions import BadRequest
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -819,9 +820,12 @@ class MentorCustomerPortal(CustomerPortal):
         meeting_sudo = self._mentor_meeting_get(meeting_id, "attendee")
         if not meeting_sudo:
             raise request.not_found()
+        if answer not in ("accept", "decline"):
+            # only the page's two buttons post here: anything else is a malformed request, and changes nothing
+            raise BadRequest(request.env._("An invitation is answered with I'll come or I can't come."))
         url = f"/my/mentorship/meetings/{meeting_sudo.id}"
         attendee = meeting_sudo.calendar_attendee_ids.filtered(lambda a: a.partner_id == request.env.user.partner_id)
-        if meeting_sudo.status != "scheduled" or not attendee or answer not in ("accept", "decline"):
+        if meeting_sudo.status != "scheduled" or not attendee:
             return request.redirect(url)
         if answer == "accept":
             attendee[:1].do_accept()

@@ -319,10 +319,18 @@ class TestMentorPortal(MentorPortalCommon):
 
     def test_done_twice(self):
         url = f"/my/mentor/meetings/{self.meeting.id}"
+        done_button = 'class="btn btn-success o_mentor_done"'
+        # before its start the page offers no "Mark done", and says when it can be
+        page = self._get(url, login="mentor")
+        self.assertNotIn(done_button, page.text)
+        self.assertIn("It can be marked done from its start time on.", page.text)
         response = self._post(f"{url}/done", {}, allow_redirects=True)
         self.assertIn("has not started yet", response.text, "not before its start time")
         self.assertEqual(self.meeting.status, "scheduled")
         self.meeting.with_context(mentor_meeting_allow_past=True).date = datetime.now().replace(microsecond=0) - timedelta(minutes=1)
+        page = self._get(url, login="mentor")
+        self.assertIn(done_button, page.text)
+        self.assertNotIn("o_mentor_done_later", page.text)
         response = self._post(f"{url}/done", {})
         self.assertTrue(response.headers["Location"].endswith(f"{url}?message=done"))
         self.assertEqual(self.meeting.status, "done")

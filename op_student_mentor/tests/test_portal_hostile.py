@@ -607,7 +607,8 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
                 "mentee_ids": "{mentee}",
                 "token": "{token}",
             },
-            "optional": {"duration", "description", "token"},
+            # no link: the meeting gets a Discuss video room
+            "optional": {"meeting_link", "duration", "description", "token"},
             "accepts": {"token": ANY_VALUE},
             "dates": {"date"},
         },
@@ -663,6 +664,8 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
             "dates": {"date"},
         },
         "rate": {"fields": {"rating": "4", "comment": "Helpful"}, "optional": {"comment"}},
+        # the mentee's answer to the invitation: only "accept" / "decline" (any other value is a 400)
+        "rsvp": {"fields": {"answer": "accept"}},
     }
 
     @classmethod
@@ -678,7 +681,7 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
         """A fresh meeting in the state the route acts on, and the URL to post to."""
         if route == "new":
             return self.Meeting, "/my/mentor/meetings/new"
-        past = route != "reschedule" and route != "cancel"
+        past = route not in ("reschedule", "cancel", "rsvp")
         meeting = self.Meeting.with_context(mentor_meeting_no_notify=True, mentor_meeting_allow_past=past).create(
             {
                 "meeting_name": f"Matrix {route}",
@@ -690,8 +693,8 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
         )
         if route in ("session", "next", "rate"):
             meeting.action_done()
-        if route == "rate":
-            return meeting, f"/my/mentorship/meetings/{meeting.id}/rate"
+        if route in ("rate", "rsvp"):
+            return meeting, f"/my/mentorship/meetings/{meeting.id}/{route}"
         return meeting, f"/my/mentor/meetings/{meeting.id}/{route}"
 
     def _placeholders(self):
@@ -740,6 +743,7 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
             ),
             ("op.mentor.goal", ["name", "indicator", "deadline", "state", "visibility", "followup_id"]),
             ("op.mentor.meeting.rating", ["rating", "comment"]),
+            ("calendar.attendee", ["state", "partner_id", "event_id"]),
         ):
             state[model] = {
                 record["id"]: record
@@ -771,7 +775,7 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
 
     def _run_matrix(self, route):
         spec = self.ROUTES[route]
-        login = "mentee" if route == "rate" else "mentor"
+        login = "mentee" if route in ("rate", "rsvp") else "mentor"
         self.authenticate(login, login)  # one session for the whole route
         cases = [(name, kind, value) for name in spec["fields"] for kind, value in HOSTILE_VALUES.items()]
         cases += [(name, kind, value) for name in spec.get("dates", ()) for kind, value in OUT_OF_WINDOW_DATES.items()]
@@ -822,6 +826,7 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
             "/my/mentor/meetings/<int:meeting_id>/session",
             "/my/mentor/meetings/<int:meeting_id>/next",
             "/my/mentorship/meetings/<int:meeting_id>/rate",
+            "/my/mentorship/meetings/<int:meeting_id>/rsvp",
         }
         self.assertEqual(len(covered), len(self.ROUTES))
         # the routes of the installed addons as Odoo builds its routing map (without a request's thread)
@@ -833,6 +838,9 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
         }
         self.assertIn("/my/mentor/meetings/new", post_routes)
         self.assertEqual(post_routes, covered)
+
+    def test_matrix_rsvp(self):
+        self._run_matrix("rsvp")
 
     def test_matrix_new_meeting(self):
         self._run_matrix("new")

@@ -121,6 +121,9 @@ class OpMentorParentConsent(models.Model):
         a group meeting that others still attend), with the reason."""
         self.ensure_one()
         parent = parent.sudo()
+        # parents have no access to op.student: the child's name is read once, before the cancellations
+        # (the calendar's sync of the cancelled meetings empties the cache it was prefetched in)
+        student_name = self.sudo().student_id.name
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Say why you withdraw your consent: the mentor and the school read it."))
@@ -130,7 +133,7 @@ class OpMentorParentConsent(models.Model):
             )
         if self.state != "given":
             raise UserError(
-                self.env._("There is no consent to withdraw for %(student)s.", student=self.student_id.name)
+                self.env._("There is no consent to withdraw for %(student)s.", student=student_name)
             )
         self._mentor_decide("withdrawn", parent, channel, withdraw_reason=reason)
         note = self.env._("A parent withdrew their consent to the mentorship: %(reason)s", reason=reason)
@@ -155,7 +158,7 @@ class OpMentorParentConsent(models.Model):
                 "%(parent)s withdrew their consent to the mentorship of %(student)s (%(count)s upcoming meetings "
                 "cancelled): %(reason)s",
                 parent=parent.name.name,
-                student=self.student_id.name,
+                student=student_name,
                 count=len(meetings),
                 reason=reason,
             ),
