@@ -57,7 +57,9 @@ class TestMentorTranslations(HttpCase, MentorCommon):
             self.assertIn(text, html)
         self.assertNotIn("Add to calendar", html)
         html = self._page(f"/fr/my/mentor/meetings/{self.meeting.id}", "mentor")
-        self.assertIn("Marquer comme tenue", html)
+        # the meeting has not started: no "Mark done" yet, and the page says when (in French)
+        self.assertIn("Elle pourra être marquée comme tenue dès son heure de début.", html)
+        self.assertNotIn("Mark done", html)
         self.user_mentee.lang = "es_ES"
         html = self._page("/es/my/mentorship/meetings", "mentee")
         for text in ("Mi mentoría", "Añadir al calendario", "Programada"):
