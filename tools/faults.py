@@ -5,9 +5,11 @@ addon), then runs one command of this script per check. Each check works on its 
 database (and its filestore), on loopback only, with bounded loop counts and times:
 
 - ``multinode``: two Odoo servers (HTTP workers and a cron worker each) on one database; mentors post
-  through both at once (the same form to both nodes, and different forms), the crons of both nodes
-  send the invitations and the reminders. Every meeting is stored once with its mentees, every
-  e-mail reaches the local SMTP sink (aiosmtpd) once, no request fails.
+  through both at once (the same form to both nodes, and different forms) meetings whose 1-hour calendar
+  alarm falls due during the drill; calendar's alarm cron on both nodes, Run Manually twice at once and
+  the cron's method with no last call send the reminders. Every meeting is stored once with its mentees
+  and one calendar event, every e-mail reaches the local SMTP sink (aiosmtpd) once, each mentee gets one
+  invitation, each attendee one reminder per alarm (none when declined or cancelled), no request fails.
 - ``pg-restart``: the portal under load while the PostgreSQL cluster is stopped for a few seconds and
   started again: during the outage Odoo's own error page without a traceback, afterwards every
   request succeeds without restarting Odoo, nothing half-written.
@@ -38,17 +40,22 @@ from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 
 import load  # tools/load.py: the seeded school and its portal users (it imports odoo_server first)
+import pytz
 import requests
 from odoo_server import ODOO_SRC, OdooServer, free_port, odoo_options, open_registry
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.service.model import retrying
 
 ENV = os.environ
 ADDON = "op_student_mentor"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', "psycopg2.", "odoo/http.py")
-REMINDER_SUBJECT = re.compile(r"^Tomorrow: |Reminder", re.IGNORECASE)
+# calendar's templates (calendar_template_meeting_invitation, calendar_template_meeting_reminder)
+INVITATION_SUBJECT = re.compile(r"^Invitation to ")
+REMINDER_SUBJECT = re.compile(r" - Reminder$")
 
 
 def read_text(path):
@@ -383,9 +390,21 @@ def check_multinode(cluster, args):
         env["ir.mail_server"].create(
             {"name": "SMTP sink", "smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_encryption": "none"}
         )
-        # "tomorrow" as the reminder cron sees it (its user's day), at noon UTC
-        cron_user = env.ref(f"{ADDON}.ir_cron_mentor_meeting_reminder").user_id
-        cron_tomorrow = fields.Date.context_today(env["op.mentor.meeting"].with_user(cron_user)) + timedelta(days=1)
+        # Calendar sends the alarms that fall due between the cron's last call and now: from now on, only
+        # the alarms of this drill's meetings (their 1-hour e-mail) come due while it runs.
+        alarm_cron = env.ref("calendar.ir_cron_scheduler_alarm")
+        alarm_cron.lastcall = fields.Datetime.now()
+        alarms = env["res.config.settings"]._mentor_calendar_alarms()
+        hour_alarm = env.ref(f"{ADDON}.calendar_alarm_mentor_email_1hour")
+        if hour_alarm not in alarms:
+            raise SystemExit("the 1-hour e-mail alarm is not among the meetings' default reminders")
+        # every meeting starts lead + 60 minutes from now (whole minute): its 1-hour alarm falls due after the
+        # forms are posted, while both nodes run
+        start_at = (fields.Datetime.now() + timedelta(minutes=60 + args.alarm_lead, seconds=59)).replace(
+            second=0, microsecond=0
+        )
+        hour_due = start_at - timedelta(minutes=hour_alarm.duration_minutes)
+        tz_of = {u.login: u.tz or "UTC" for u in env["res.users"].search([("login", "in", list(logins))])}
         # the seeded meetings already had their invitations: only what the nodes do now is counted
         cr.execute("DELETE FROM mail_mail")
         cr.execute("SELECT coalesce(max(id), 0) FROM op_mentor_meeting")
@@ -409,6 +428,7 @@ def check_multinode(cluster, args):
 
         def drive(mentor):
             client_a, client_b = by_mentor[mentor]
+            local = pytz.utc.localize(start_at).astimezone(pytz.timezone(tz_of.get(mentor, "UTC")))
             for round_ in range(args.rounds):
                 form = client_a.new_meeting_form()
                 name = f"Multinode {mentor} {round_} {uuid.uuid4().hex[:6]}"
@@ -416,9 +436,8 @@ def check_multinode(cluster, args):
                     **form,
                     "meeting_name": name,
                     "meeting_link": "https://meet.example.com/multinode",
-                    # tomorrow for the reminder cron (noon in the mentors' Europe/Brussels: 10:00 or 11:00 UTC)
-                    "date": cron_tomorrow.isoformat(),
-                    "time": "12:00",
+                    "date": local.strftime("%Y-%m-%d"),
+                    "time": local.strftime("%H:%M"),
                     "duration": "30",
                 }
                 with lock:
@@ -456,31 +475,118 @@ def check_multinode(cluster, args):
         with ThreadPoolExecutor(max_workers=len(mentors)) as pool:
             list(pool.map(drive, mentors))
         write_seconds = time.monotonic() - started
-        log(f"multinode: {len(expected)} forms posted through two nodes in {write_seconds:.0f} s; running the crons")
+        log(f"multinode: {len(expected)} forms posted through two nodes in {write_seconds:.0f} s")
 
-        # The crons of both nodes: the reminder cron, then the mail queue, triggered until the queue is empty.
-        deadline = time.monotonic() + args.cron_timeout
-        reminders_ran = False
+        # Before the alarm is due: each mentor's first meeting cancelled, one mentee of their second declines.
+        cancelled, declined = set(), set()  # meeting names; (meeting name, e-mail)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            for mentor in mentors:
+                names = [name for m, name in expected.values() if m == mentor]
+                mine = env["op.mentor.meeting"].search([("id", ">", last_seeded), ("meeting_name", "in", names)])
+                mine = mine.sorted("id")
+                if len(mine) < 2:
+                    continue
+                mine[0].action_cancel(reason="mentor_unavailable")
+                cancelled.add(mine[0].meeting_name)
+                attendee = mine[1].calendar_event_id.attendee_ids.filtered(
+                    lambda a, m=mine[1]: a.partner_id in m.meeting_students.partner_id
+                )[:1]
+                attendee.do_decline()
+                declined.add((mine[1].meeting_name, attendee.email))
+        if fields.Datetime.now() >= hour_due - timedelta(seconds=5):
+            errors.append(
+                f"the forms took {write_seconds:.0f} s: the 1-hour alarm was due before the cancellations "
+                f"and declines (raise --alarm-lead, now {args.alarm_lead} min)"
+            )
+        wait = (hour_due - fields.Datetime.now()).total_seconds() + 2
+        log(f"multinode: the 1-hour alarm falls due at {hour_due:%H:%M:%S} UTC; waiting {max(wait, 0):.0f} s")
+        time.sleep(max(wait, 0))
+        cron_started = time.monotonic()
+
+        def node_alarm_runs():
+            return [
+                len(re.findall(r"Job (['\"])Calendar: Event Reminder\1 \(\d+\) completed", read_text(node.logfile)))
+                for node in nodes
+            ]
+
+        # The alarm cron of both nodes: calendar triggered it at the alarm's time (calendar.event._setup_alarms),
+        # and it is triggered again until each node has run it (both cron threads wake on the trigger, one of
+        # them takes the job: a few tries, 3 s apart, usually give each node its turn; at most 10).
+        triggers = 0
+        while time.monotonic() - cron_started < args.cron_timeout / 2 and (
+            triggers < 2 or (triggers < 10 and not all(node_alarm_runs()))
+        ):
+            time.sleep(3 if triggers else 0)
+            runs = sum(node_alarm_runs())
+            with registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {}).ref("calendar.ir_cron_scheduler_alarm")._trigger()
+            triggers += 1
+            for _i in range(20):
+                time.sleep(1)
+                if sum(node_alarm_runs()) > runs:
+                    break
+        alarm_runs = node_alarm_runs()
+
+        # An administrator's Run Manually, twice at the same moment (ir.cron.method_direct_trigger, with Odoo's
+        # retry as an RPC has; one of them may find the job running: Odoo's "currently being executed"
+        # message), then the method the cron calls run twice at once with no last call (as after a
+        # restore): the claim table must keep each attendee at one mail per alarm.
+        manual = {"run": 0, "refused": 0, "stale": 0, "stale_tries": 0}
+
+        def run_manually():
+            for _try in range(30):
+                try:
+                    with registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        retrying(
+                            lambda env=env: env.ref("calendar.ir_cron_scheduler_alarm").method_direct_trigger(), env
+                        )
+                    with lock:
+                        manual["run"] += 1
+                    return
+                except UserError:
+                    with lock:
+                        manual["refused"] += 1
+                    time.sleep(1)
+
+        def run_stale():
+            # not behind the cron's lock: the two runs claim the same (attendee, alarm) rows at once, and
+            # the one that loses fails to serialize ("bad query" in this drill's log) and is retried
+            def send(env):
+                with lock:
+                    manual["stale_tries"] += 1
+                env["calendar.alarm_manager"]._send_reminder()
+
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"lastcall": False})
+                retrying(lambda env=env: send(env), env)
+            with lock:
+                manual["stale"] += 1
+
+        for job in (run_manually, run_stale):
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for future in [pool.submit(job) for _i in range(2)]:
+                    try:
+                        future.result()
+                    except Exception as exc:  # noqa: BLE001 - what would reach the administrator
+                        errors.append(f"{job.__name__}: {exc.__class__.__name__}: {str(exc)[:200]}")
+
+        # The mail queue, triggered until it is empty.
+        deadline = time.monotonic() + args.cron_timeout / 2
         while time.monotonic() < deadline:
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                reminder_cron = env.ref(f"{ADDON}.ir_cron_mentor_meeting_reminder", raise_if_not_found=False)
-                alarm_cron = env.ref("calendar.ir_cron_scheduler_alarm", raise_if_not_found=False)
-                mail_cron = env.ref("mail.ir_cron_mail_scheduler_action")
-                if not reminders_ran:
-                    for cron in (reminder_cron, alarm_cron):
-                        if cron:
-                            cron._trigger()
-                    reminders_ran = True
                 pending = env["mail.mail"].search_count([("state", "=", "outgoing")])
-                cr.execute("SELECT count(*) FROM ir_cron_trigger")
-                (triggers,) = cr.fetchone()
-                if not pending and not triggers and time.monotonic() - started > write_seconds + 20:
+                cr.execute("SELECT count(*) FROM ir_cron_trigger WHERE call_at <= now() at time zone 'utc'")
+                (due_triggers,) = cr.fetchone()
+                if not pending and not due_triggers:
                     break
                 if pending:
-                    mail_cron._trigger()
+                    env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
             time.sleep(3)
-        cron_seconds = time.monotonic() - started - write_seconds
+        time.sleep(2)  # the sink's last messages
+        cron_seconds = time.monotonic() - cron_started
         for node in nodes:
             errors += [f"{node.base}: {line[:300]}" for line in node.errors()]
             bad = [r for r in node.request_log() if r[2] >= 500]
@@ -492,11 +598,14 @@ def check_multinode(cluster, args):
                 f"node {node.base}: {node_requests} requests, {len(bad)} answers 5xx; cron jobs run: {len(jobs)}, "
                 f"of them {ours or 'no mail or meeting job'}"
             )
+        serialization_retries = sum(read_text(node.logfile).count("SERIALIZATION_FAILURE") for node in nodes)
     sink.stop()
+    if not any(alarm_runs):
+        errors.append("no node ran calendar's alarm cron")
 
-    # Every meeting once, with its mentees; every e-mail once.
+    # Every meeting once, with its mentees and one calendar event with its attendees.
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
         meetings = env["op.mentor.meeting"].search([("id", ">", last_seeded)])
         by_token = {}
         for meeting in meetings:
@@ -505,44 +614,104 @@ def check_multinode(cluster, args):
             stored = by_token.get(token, [])
             if len(stored) != 1:
                 errors.append(f"form {name}: {len(stored)} meetings stored")
-            elif not stored[0].meeting_students or stored[0].student_id.user_id.login != mentor:
+                continue
+            meeting = stored[0]
+            if not meeting.meeting_students or meeting.student_id.user_id.login != mentor:
                 errors.append(f"meeting {name}: stored without its mentees or host")
+            events = env["calendar.event"].search(
+                [("res_model", "=", "op.mentor.meeting"), ("res_id", "=", meeting.id)]
+            )
+            wanted = meeting.meeting_students.partner_id | meeting.student_id.partner_id
+            if len(events) != 1 or meeting.calendar_event_id != events:
+                errors.append(f"meeting {name}: {len(events)} calendar events")
+            elif events.attendee_ids.partner_id != wanted or len(events.attendee_ids) != len(wanted):
+                errors.append(f"meeting {name}: the event's attendees are not the mentor and mentees")
         unexpected = set(by_token) - set(expected)
         if unexpected:
             errors.append(f"{len(unexpected)} meetings stored that no form asked for")
         pending = env["mail.mail"].search_count([("state", "in", ("outgoing", "exception"))])
         if pending:
             errors.append(f"{pending} e-mails not sent (outgoing or in exception)")
-        attendees = {m.meeting_name: set(m.meeting_students.partner_id.mapped("email")) for m in meetings}
-        serialization_retries = sum(read_text(node.logfile).count("SERIALIZATION_FAILURE") for node in nodes)
+        # who is invited (the mentees: the mentor creates the event) and who is reminded of what (the claims)
+        invited = {(m.meeting_name, p.email) for m in meetings for p in m.meeting_students.partner_id}
+        attendees = {}  # (meeting name, e-mail) -> (attendee, meeting)
+        for meeting in meetings:
+            for attendee in meeting.calendar_event_id.attendee_ids:
+                attendees[(meeting.meeting_name, attendee.email)] = attendee
+        claims = {key: set(attendee.mentor_reminder_alarm_ids.ids) for key, attendee in attendees.items()}
+        cr.execute(
+            "SELECT count(*), count(DISTINCT (attendee_id, alarm_id)) FROM op_mentor_attendee_reminder_rel "
+            "WHERE attendee_id = ANY(%s)",
+            [[a.id for a in attendees.values()]],
+        )
+        claim_rows, claim_pairs = cr.fetchone()
+        alarm_names = {a.id: a.name for a in env["calendar.alarm"].search([])}
+        names = {m.meeting_name for m in meetings}
+        meeting_count = len(meetings)
     ids = [m["message_id"] for m in sink.messages]
     if len(ids) != len(set(ids)):
         errors.append(f"{len(ids) - len(set(ids))} e-mails received twice (same Message-Id)")
-    per_kind = {"invitation": {}, "reminder": {}}
+    per_kind = {"invitation": {}, "reminder": {}, "other": {}}
     for message in sink.messages:
-        name = next((n for n in attendees if n in message["subject"]), None)
+        name = next((n for n in names if n in message["subject"]), None)
         if not name:
             continue
-        kind = "reminder" if REMINDER_SUBJECT.search(message["subject"]) else "invitation"
+        subject = message["subject"]
+        kind = (
+            "invitation"
+            if INVITATION_SUBJECT.search(subject)
+            else "reminder"
+            if REMINDER_SUBJECT.search(subject)
+            else "other"
+        )
         for rcpt in message["to"]:
             key = (name, rcpt)
             per_kind[kind][key] = per_kind[kind].get(key, 0) + 1
-    for kind, counted in per_kind.items():
-        twice = {key: n for key, n in counted.items() if n > 1}
-        if twice:
-            errors.append(f"{len(twice)} {kind}s sent more than once, e.g. {next(iter(twice))}")
-        for name, emails in attendees.items():
-            for email in emails:
-                if (name, email) not in counted:
-                    errors.append(f"no {kind} of {name} for {email}")
+    invitations, reminders = per_kind["invitation"], per_kind["reminder"]
+    for key in sorted(invited):
+        if invitations.get(key, 0) != 1:
+            errors.append(f"{invitations.get(key, 0)} invitations of {key[0]} for {key[1]}")
+    for key in sorted(set(invitations) - invited):
+        errors.append(f"an invitation of {key[0]} for {key[1]}, who is not a mentee")
+    reminded = 0
+    for key in sorted(attendees):
+        name, email = key
+        excluded = name in cancelled or key in declined
+        got, claimed = reminders.get(key, 0), claims.get(key, set())
+        if excluded and (got or claimed):
+            why = "cancelled meeting" if name in cancelled else "declined attendee"
+            errors.append(f"{got} reminders of {name} for {email} ({why})")
+        elif not excluded and hour_alarm.id not in claimed:
+            errors.append(f"no 1-hour reminder of {name} for {email}")
+        if got != len(claimed):
+            errors.append(f"{got} reminder mails of {name} for {email}, {len(claimed)} alarms claimed")
+        reminded += 0 if excluded else 1
+    for key in sorted(set(reminders) - set(attendees)):
+        errors.append(f"a reminder of {key[0]} for {key[1]}, who does not attend it")
+    if claim_rows != claim_pairs:
+        errors.append(f"{claim_rows - claim_pairs} reminder claims twice (attendee, alarm)")
+    per_alarm = {}
+    for claimed in claims.values():
+        for alarm_id in claimed:
+            per_alarm[alarm_names.get(alarm_id, alarm_id)] = per_alarm.get(alarm_names.get(alarm_id, alarm_id), 0) + 1
     ok = not errors
     lines += [
         f"{len(expected)} forms posted through both nodes ({len(expected) // 3} of them to both nodes at once) in "
-        f"{write_seconds:.0f} s; {len(meetings)} meetings stored, each once with its mentees: "
-        f"{'yes' if not any('stored' in e for e in errors) else 'no'}",
-        f"crons on both nodes for {cron_seconds:.0f} s: {len(sink.messages)} e-mails in the SMTP sink, "
-        f"{len(per_kind['invitation'])} invitations and {len(per_kind['reminder'])} reminders (recipient x meeting), "
-        f"each once: {'yes' if not any('once' in e or 'no ' in e[:3] for e in errors) else 'no'}",
+        f"{write_seconds:.0f} s; {meeting_count} meetings stored, each once with its mentees and one calendar "
+        f"event with its attendees: {'yes' if not any('stored' in e or 'event' in e for e in errors) else 'no'}",
+        f"invitations (calendar's 'Invitation to …'): {sum(invitations.values())} for {len(invited)} "
+        f"(mentee x meeting), each once: {'yes' if not any('invitation' in e for e in errors) else 'no'}",
+        f"reminders: meetings at {start_at:%H:%M} UTC, 1-hour alarm due {hour_due:%H:%M:%S}; alarm cron run by "
+        f"the nodes {alarm_runs[0]} and {alarm_runs[1]} times ({triggers} triggers), then Run Manually twice at once "
+        f"({manual['run']} ran, {manual['refused']} refused while the job ran) and the cron's method twice at once "
+        f"with no last call ({manual['stale']} ran, {manual['stale_tries'] - manual['stale']} serialization "
+        "failures retried)",
+        f"reminders: {sum(reminders.values())} mails for {reminded} attendees of {meeting_count - len(cancelled)} "
+        f"meetings, claims per alarm {per_alarm}, one mail per claim and one claim per (attendee, alarm): "
+        f"{'yes' if not any('reminder' in e for e in errors) else 'no'}; {len(cancelled)} cancelled meetings and "
+        f"{len(declined)} declined attendees: none",
+        f"{len(sink.messages)} e-mails in the SMTP sink in all ({sum(per_kind['other'].values())} others: "
+        f"cancellations, answers), crons and mail queue for {cron_seconds:.0f} s",
         f"serialization failures retried by Odoo (log): {serialization_retries}; errors: {len(errors)}",
         *[f"error: {e}" for e in errors[:20]],
     ]
@@ -657,7 +826,13 @@ def check_pg_restart(cluster, args):
         stored = {m.portal_submit_token: m for m in meetings}
         half = meetings.filtered(lambda m: not m.meeting_students)
         if "calendar_event_id" in meetings._fields:
-            half |= meetings.filtered(lambda m: not m.calendar_event_id or not m.calendar_event_id.partner_ids)
+            # one calendar event per meeting, whose attendees are the mentor and the mentees
+            events = env["calendar.event"].with_context(active_test=False)
+            half |= meetings.filtered(
+                lambda m: not m.calendar_event_id
+                or events.search_count([("res_model", "=", m._name), ("res_id", "=", m.id)]) != 1
+                or m.calendar_event_id.partner_ids != m.meeting_students.partner_id | m.student_id.partner_id
+            )
         if half:
             errors.append(f"{len(half)} meetings half-written (no mentees or no calendar event)")
         lost = [t for t, status in tokens.items() if status == 303 and t not in stored]
@@ -866,6 +1041,7 @@ def main():
     p.add_argument("--users", type=int, default=6, help="portal users, half of them mentors (default 6)")
     p.add_argument("--rounds", type=int, default=3, help="rounds of forms per mentor (default 3: 9 forms each)")
     p.add_argument("--cron-timeout", type=int, default=180, help="seconds for the crons to send everything")
+    p.add_argument("--alarm-lead", type=int, default=3, help="minutes from the start to the 1-hour alarm (default 3)")
     p = sub.add_parser("pg-restart", help="PostgreSQL restarted under portal load")
     p.add_argument("--users", type=int, default=6, help="portal users (default 6)")
     p.add_argument("--duration", type=int, default=45, help="seconds of load (default 45)")
