@@ -139,24 +139,13 @@ class Cluster:
         if rc:
             raise SystemExit(f"install of {ADDON} in {db} failed, see {logfile}")
 
+    def pg_ctl(self, *args):
+        """pg_ctl on the cluster of tools/dev, as the postgres user that owns it."""
+        command = ["runuser", "-u", "postgres", "--", f"{self.pg_bin}/pg_ctl", "-D", f"{self.pg_dir}/data", *args]
+        subprocess.run(command, check=True, capture_output=True)
+
     def stop(self):
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                f"{self.pg_bin}/pg_ctl",
-                "-D",
-                f"{self.pg_dir}/data",
-                "-m",
-                "fast",
-                "-w",
-                "stop",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        self.pg_ctl("-m", "fast", "-w", "stop")
 
     def start(self):
         # the options it was started with (tools/dev's pg_start), from postmaster.opts
@@ -169,25 +158,7 @@ class Cluster:
                 words.pop(0)
             else:
                 options.append(word)
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                f"{self.pg_bin}/pg_ctl",
-                "-D",
-                f"{self.pg_dir}/data",
-                "-l",
-                f"{self.pg_dir}/postgres.log",
-                "-w",
-                "-o",
-                shlex.join(options),
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        self.pg_ctl("-l", f"{self.pg_dir}/postgres.log", "-w", "-o", shlex.join(options), "start")
 
 
 def env_of(cr):
