@@ -8,7 +8,7 @@
     "website": "https://github.com/op-student-mentor/op_student_mentor",
     "license": "LGPL-3",
     "depends": ["openeducat_core", "openeducat_exam", "mail", "portal", "website", "calendar"],
-    # Matching (issue 19): scipy's linear_sum_assignment, numpy for its matrices (requirements.txt installs them)
+    # Matching: scipy's linear_sum_assignment, numpy for its matrices (requirements.txt installs them)
     "external_dependencies": {"python": ["scipy", "numpy"]},
     "data": [
         "security/op_student_mentor_security.xml",

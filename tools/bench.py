@@ -1,4 +1,4 @@
-"""Benchmark of op_student_mentor at school scale (issue 8); run through `tools/dev bench`.
+"""Benchmark of op_student_mentor at school scale; run through `tools/dev bench`.
 
 tools/dev starts a throwaway PostgreSQL and installs the addon in database BENCH_DB; this
 script seeds it at a small scale, measures every path, grows the data to the full
@@ -54,7 +54,7 @@ def parse_args():
     p.add_argument("--bulk-runs", type=int, default=3, help="runs per bulk path (median)")
     p.add_argument("--approve", type=int, default=500, help="applications approved in one call")
     p.add_argument("--create", type=int, default=1000, help="meetings created in one call")
-    p.add_argument("--match-students", type=int, default=2000, help="students of the batch matched (issue 19)")
+    p.add_argument("--match-students", type=int, default=2000, help="students of the batch matched")
     p.add_argument("--match-mentors", type=int, default=200, help="its approved mentors, each of capacity 5")
     p.add_argument("--match-subjects", type=int, default=10, help="subjects with an exam result per student")
     p.add_argument(
@@ -104,7 +104,7 @@ class Seeder:
 
     def base(self):
         env = self.env
-        # A school of this size runs about ten mentees per mentor: lift the default capacity (5) of issue 11.
+        # A school of this size runs about ten mentees per mentor: lift the default capacity (5).
         env["ir.config_parameter"].sudo().set_param("op_student_mentor.mentor_capacity", "0")
         self.subject = env["op.subject"].create({"name": "Algorithms", "code": "BALG"})
         self.course = env["op.course"].create(
@@ -237,7 +237,7 @@ class Seeder:
         self.env.flush_all()
 
     def matching_batch(self, students, mentors, subjects):
-        """A batch to match (issue 19): ``students`` with one exam result in each of ``subjects`` subjects,
+        """A batch to match: ``students`` with one exam result in each of ``subjects`` subjects,
         the first ``mentors`` of them approved mentors of capacity 5 without mentees. Results by SQL (one
         INSERT): marks spread over 0-99 by student and subject, the mentors strong in most subjects."""
         env = self.env
@@ -847,7 +847,7 @@ def report(args, small, seeding, orm_time, sql_time, counts, pg_version, small_r
         f"- Runs: median of {args.runs} for pages, {args.bulk_runs} for bulk paths and the cron, after one warm-up",
         "- The reminder cron's work is per e-mail: events with a reminder due (their attendees) "
         + ", ".join(f"{scale} {m:,} ({n:,})" for scale, (m, n) in CRON_LOAD.items()),
-        f"- Match the batch (issue 19): a batch of {args.match_students:,} students with {args.match_subjects} subjects "
+        f"- Match the batch: a batch of {args.match_students:,} students with {args.match_subjects} subjects "
         f"and {args.match_mentors:,} mentors of capacity 5 (small: a tenth), on top of the students above; students "
         "needing help (pairs proposed) " + ", ".join(f"{scale} {m:,} ({n:,})" for scale, (m, n) in MATCH_LOAD.items()),
         "",

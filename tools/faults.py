@@ -1,4 +1,4 @@
-"""Reliability under faults (issue 21); run through `tools/dev faults [check ...]`.
+"""Reliability under faults; run through `tools/dev faults [check ...]`.
 
 tools/dev starts a throwaway PostgreSQL with OpenEduCat installed in database FAULTS_BASE_DB (no
 addon), then runs one command of this script per check. Each check works on its own copy of that

@@ -1,4 +1,4 @@
-"""Load test of the op_student_mentor portal (issue 9); run through `tools/dev load`.
+"""Load test of the op_student_mentor portal; run through `tools/dev load`.
 
 tools/dev starts a throwaway PostgreSQL and installs the addon in database LOAD_DB; this
 script seeds a school (mentors and mentees as portal users, with allocations and meetings),
@@ -461,7 +461,7 @@ def main():
     if args.output:
         os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
         with open(args.output, "w") as f:
-            f.write("# Load test of the portal (issue 9)\n\n" + report + "\n")
+            f.write("# Load test of the portal\n\n" + report + "\n")
     sys.exit(0 if ok else 1)
 
 

@@ -61,7 +61,7 @@ SHOTS = [
         ".o_mentor_report",
         [],
     ),
-    # Matching (issue 19): {draft}, {wizard}, {student} are prepared by matching_records() below.
+    # Matching: {draft}, {wizard}, {student} are prepared by matching_records() below.
     (
         "backend-application-suggest",
         "admin",

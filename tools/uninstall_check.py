@@ -1,4 +1,4 @@
-"""Uninstalling op_student_mentor leaves OpenEduCat's data intact (issue 9); run by `tools/dev test`.
+"""Uninstalling op_student_mentor leaves OpenEduCat's data intact; run by `tools/dev test`.
 
 On a copy of the test database: commit a small school (OpenEduCat records) with the
 program's records on top of it (approved application, allocation, meeting, follow-up),

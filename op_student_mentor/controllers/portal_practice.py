@@ -22,7 +22,7 @@ ACHIEVED_GOALS_LIMIT = 20
 
 
 class MentorPracticePortal(MentorCustomerPortal):
-    """Portal pages of the mentoring practice (issue 7), apart from the meeting pages.
+    """Portal pages of the mentoring practice, apart from the meeting pages.
 
     The mentor records each session (``/my/mentor/meetings/<id>/session``): per mentee, the
     guide's notes, project progress, the review of last session's goals and new SMART goals,

@@ -71,7 +71,7 @@ class OpMentorAllocation(models.Model):
         compute="_compute_activity_counts", groups="op_student_mentor.group_op_mentor_faculty"
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
-    # Inactivity and escalation (issue 11): the daily cron alerts the faculty, then the administrators.
+    # Inactivity and escalation: the daily cron alerts the faculty, then the administrators.
     date_start = fields.Date(
         "Start Date",
         default=fields.Date.context_today,

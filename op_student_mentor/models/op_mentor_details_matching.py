@@ -7,7 +7,7 @@ from .op_mentor_matching import SUGGEST_UNLIMITED
 
 
 class OpMentorDetails(models.Model):
-    """Suggest mentees (issue 19): the application's part of the matching, kept apart from the workflow."""
+    """Suggest mentees: the application's part of the matching, kept apart from the workflow."""
 
     _inherit = "op.mentor.details"
 

@@ -82,7 +82,7 @@ class OpMentorFollowup(models.Model):
         groups="op_student_mentor.group_op_mentor_faculty",
         help="Why the mentee is flagged at risk (Flag at risk). Never shown to mentors or mentees.",
     )
-    # Note visibility (issue 11): faculty only until someone shares it.
+    # Note visibility: faculty only until someone shares it.
     visibility = fields.Selection(
         VISIBILITY,
         "Notes Visible To",

@@ -20,7 +20,7 @@ SUGGEST_UNLIMITED = 10
 
 
 class OpMentorMatching(models.AbstractModel):
-    """Matching mentors and mentees on the school's results (issue 19): one service for the three flows.
+    """Matching mentors and mentees on the school's results: one service for the three flows.
 
     Benefit of a pair = sum over the subjects where the mentee needs help and the mentor is strong of
     gap x strength, gap = (100 - mentee's %) / 100 and strength = mentor's % / 100, in points (x 100).

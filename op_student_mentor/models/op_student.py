@@ -57,7 +57,7 @@ class OpStudent(models.Model):
     weekly_study_hours = fields.Float(
         "Weekly Study Hours", help="Personal study time the student commits to each week."
     )
-    # Cancellations and no-shows (issue 11): as the hosting mentor and as a mentee of the meetings.
+    # Cancellations and no-shows: as the hosting mentor and as a mentee of the meetings.
     mentor_cancel_count = fields.Integer(
         "Cancelled (as Mentor)",
         compute="_compute_meeting_close_counts",

@@ -10,12 +10,12 @@ Setting = namedtuple("Setting", "param kind default low high label")
 # ir.config_parameter ``param``; everything else reads it through ``res.config.settings._mentor_setting(name)``.
 # A value outside ``low``..``high`` is refused when saved and, if written outside the form, read as ``default``.
 MENTOR_SETTINGS = {
-    # Default session length (issue 7), in minutes, by the first mentee's funding.
+    # Default session length, in minutes, by the first mentee's funding.
     "duration_self_funded": Setting(
         "op_student_mentor.duration_self_funded", int, 30, 1, 600, "Session Length, Self-funded (min)"
     ),
     "duration_funded": Setting("op_student_mentor.duration_funded", int, 45, 1, 600, "Session Length, Funded (min)"),
-    # Sessions (issue 11 part B): 0 means "never" / "the same day" where it is accepted.
+    # Sessions: 0 means "never" / "the same day" where it is accepted.
     "late_cancel_hours": Setting(
         "op_student_mentor.late_cancel_hours", int, 24, 0, 24 * 30, "Late Cancellation Window (hours)"
     ),
@@ -27,7 +27,7 @@ MENTOR_SETTINGS = {
     "pulse_min_ratings": Setting(
         "op_student_mentor.pulse_min_ratings", int, 2, 1, 100, "Ratings Before a Mentor Sees an Average"
     ),
-    # Program rules (issue 11 part A): capacity, eligibility thresholds, the term that earns recognition.
+    # Program rules: capacity, eligibility thresholds, the term that earns recognition.
     # 0 switches a limit or threshold off.
     "capacity": Setting("op_student_mentor.mentor_capacity", int, 5, 0, 1000, "Mentees per Mentor"),
     "min_percentage": Setting(
@@ -39,7 +39,7 @@ MENTOR_SETTINGS = {
     "min_skills": Setting("op_student_mentor.eligibility_min_skills", int, 0, 0, 1000, "Minimum Skills"),
     "term_meetings": Setting("op_student_mentor.term_meetings", int, 6, 1, 1000, "Meetings Held per Term"),
     "term_followups": Setting("op_student_mentor.term_followups", int, 3, 0, 1000, "Follow-ups Completed per Term"),
-    # Matching (issue 19): a latest exam result below the first needs help (0: the exam's passing marks), at or
+    # Matching: a latest exam result below the first needs help (0: the exam's passing marks), at or
     # above the second is a strength. Read by SQL too (op.mentor.subject.standing): keep the parameter names.
     "match_need_threshold": Setting(
         "op_student_mentor.match_need_threshold", float, 0.0, 0, 100, "Needs Help Below (%)"
@@ -130,7 +130,7 @@ class ResConfigSettings(models.TransientModel):
         help="Follow-ups completed on the mentor's allocations to complete a term (0: none required).",
     )
 
-    # Calendar (issue 17): reminders and the faculty as attendees of the meetings' events.
+    # Calendar: reminders and the faculty as attendees of the meetings' events.
     mentor_calendar_alarm_ids = fields.Many2many(
         "calendar.alarm",
         string="Meeting Reminders",

@@ -9,7 +9,7 @@ class ResUsers(models.Model):
         compute="_compute_mentor_faculty_ids",
         string="Own Faculty Records",
         help="The faculty records of this user (same contact, or the faculty's employee). The faculty's record "
-        "rule on meetings uses their ids, so PostgreSQL plans it on constants (issue 8).",
+        "rule on meetings uses their ids, so PostgreSQL plans it on constants.",
     )
 
     mentor_program_course_ids = fields.Many2many(

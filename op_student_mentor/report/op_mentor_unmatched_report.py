@@ -5,7 +5,7 @@ from ..models.op_mentor_subject_standing import _param_sql
 
 
 class OpMentorUnmatchedReport(models.Model):
-    """Unmatched Students (issue 19): per batch, the students who need help (a subject below the threshold, or
+    """Unmatched Students: per batch, the students who need help (a subject below the threshold, or
     flagged at risk) and have no active mentor there, and the approved mentors' free places.
 
     A SQL view over the subject standings (op.mentor.subject.standing), so the thresholds of the settings apply.

@@ -97,7 +97,7 @@ class MentorBuilders:
     @classmethod
     def _create_subject_exams(cls, batch, subjects, total_marks=100, min_marks=40):
         """One finished exam per subject in a new exam session of ``batch``, and its marksheet register:
-        {subject: exam} (matching, issue 19)."""
+        {subject: exam} (matching)."""
         code = f"M{batch.id}-{len(subjects)}-{cls.env['op.exam.session'].search_count([])}"
         exam_type = cls.env["op.exam.type"].create({"name": f"Term {code}", "code": f"T{code}"})
         session = cls.env["op.exam.session"].create(

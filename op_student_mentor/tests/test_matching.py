@@ -8,7 +8,7 @@ from .common import MentorCommon
 
 @tagged("post_install", "-at_install")
 class TestMatching(MentorCommon):
-    """Matching on the exam results (issue 19), on a batch of its own: three subjects, two approved mentors
+    """Matching on the exam results, on a batch of its own: three subjects, two approved mentors
     with two places each, five students who need help (one only flagged at risk)."""
 
     @classmethod
@@ -358,7 +358,7 @@ class TestMatching(MentorCommon):
         )
 
 
-# Access rights of the matching's models per role (issue 19), as readme/ROLES.md states them: r read,
+# Access rights of the matching's models per role, as readme/ROLES.md states them: r read,
 # c create, w write, d delete. The record rules (a faculty's program) are tested in TestMatching.
 MATCH_ACCESS = {
     "user_admin": {"standing": "r", "unmatched": "r", "match": "rcwd", "match_line": "rcwd", "find": "rcwd"},

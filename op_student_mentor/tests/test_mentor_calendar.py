@@ -1,4 +1,4 @@
-"""Meetings on Odoo's Calendar (issue 17): one event per meeting, invitations and cancellations, RSVP,
+"""Meetings on Odoo's Calendar: one event per meeting, invitations and cancellations, RSVP,
 reminders sent once, the Discuss video room, .ics, visibility in the Calendar app, sync, migration."""
 
 import base64

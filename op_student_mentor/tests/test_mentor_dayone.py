@@ -1,4 +1,4 @@
-"""Issue 16, workflow: what a school hits on day one (meetings closed before they start, who hears of an
+"""Day one, workflow: what a school hits on day one (meetings closed before they start, who hears of an
 approval, faculty answering on their applications, forgotten drafts, the eligibility banner, missed meetings)."""
 
 from datetime import timedelta
@@ -175,7 +175,7 @@ class TestMentorDayOne(MentorCommon):
 
 @tagged("post_install", "-at_install")
 class TestMentorDayOneBackend(MentorCommon):
-    """Issue 16, backend: the pickers, the overview, the lists and forms as a user reads them."""
+    """Day one, backend: the pickers, the overview, the lists and forms as a user reads them."""
 
     @classmethod
     def setUpClass(cls):

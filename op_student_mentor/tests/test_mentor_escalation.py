@@ -1,4 +1,4 @@
-"""Issue 11 part B: inactivity alerts of allocations, escalated to the administrators, closed by a meeting."""
+"""Inactivity alerts of allocations, escalated to the administrators, closed by a meeting."""
 
 from datetime import date, datetime
 

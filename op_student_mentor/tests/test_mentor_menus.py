@@ -17,7 +17,7 @@ REPORTING = [
     "Unmatched Students",
     "Subject Standings",
 ]
-# Match the Batch (issue 19) is the administrators': after Mentor Allocations
+# Match the Batch is the administrators': after Mentor Allocations
 ADMIN_OPERATIONS = [*OPERATIONS[:2], "Match the Batch", *OPERATIONS[2:]]
 CONFIGURATION = ["Mentor Focus Areas", "Student Achievements", "Student Skills"]
 

@@ -1,4 +1,4 @@
-"""Program rules (issue 11, part A): mentor capacity, eligibility rules, recognition and certificate."""
+"""Program rules: mentor capacity, eligibility rules, recognition and certificate."""
 
 import threading
 from datetime import date
@@ -348,7 +348,7 @@ class TestMentorCapacityConcurrency(TransactionCase):
 class TestEligibility(ProgramCommon):
     def test_application_shows_meets_or_not_with_reasons(self):
         application = self._create_application(self.student_other, self.env["op.student"])  # 70 %
-        self.assertFalse(application.eligibility_status, "no rule set: no banner (issue 16)")
+        self.assertFalse(application.eligibility_status, "no rule set: no banner")
         self._set_rules(mentor_min_percentage=80, mentor_min_achievements=1)
         application.invalidate_recordset(["eligibility_status", "eligibility_reasons"])
         self.assertEqual(application.eligibility_status, "fails")

@@ -1,4 +1,4 @@
-"""Issue 11 part B: cancellation and no-show reasons, late cancellations, the settings."""
+"""Cancellation and no-show reasons, late cancellations, the settings."""
 
 from datetime import datetime
 

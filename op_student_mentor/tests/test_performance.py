@@ -1,4 +1,4 @@
-"""Query counts that do not grow with the data (issue 8).
+"""Query counts that do not grow with the data.
 
 Each page is measured at a small size, the data is grown, and the same page must
 then run in exactly the same number of queries (``assertQueryCount`` with the

@@ -1,4 +1,4 @@
-"""Accessibility of the portal pages (issue 16, point 11): axe-core in Chromium, WCAG 2.1 A and AA.
+"""Accessibility of the portal pages: axe-core in Chromium, WCAG 2.1 A and AA.
 
 ``tools/dev test`` installs axe-core from npm into its cache and passes its path in ``AXE_CORE_JS``;
 without it the test is skipped, which the project's test run counts as a failure (conftest.py).

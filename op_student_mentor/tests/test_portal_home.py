@@ -1,4 +1,4 @@
-"""The portal home and the meeting lists as a school's students meet them on day one (issue 16, points 9, 10):
+"""The portal home and the meeting lists as a school's students meet them on day one:
 entries only for the students they concern, the next meeting with Join, the lists on a phone."""
 
 import lxml.html

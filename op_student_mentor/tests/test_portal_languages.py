@@ -1,4 +1,4 @@
-"""Languages reach the portal (issue 16, point 8): a language installed as the README says (Settings ->
+"""Languages reach the portal: a language installed as the README says (Settings ->
 Languages -> Add Languages) is on the website, and students choose language and timezone on /my/account."""
 
 from unittest.mock import patch

@@ -118,7 +118,7 @@ class TestMentorPracticePortal(MentorPortalCommon):
         self.assertIn("o_mentor_record_session", self._get(f"/my/mentor/meetings/{self.meeting.id}", "mentor").text)
 
     def test_session_page_says_what_the_mentee_reads(self):
-        """As the mentor writes, the form marks the parts the mentee reads (issue 16, point 12)."""
+        """As the mentor writes, the form marks the parts the mentee reads."""
 
         def marks(html):
             doc = lxml.html.fromstring(html)
@@ -444,7 +444,7 @@ class TestMentorPracticePortal(MentorPortalCommon):
         for hidden in ("Mentor-level goal", "Faculty goal", "Mentor-level note", "Iris"):
             self.assertNotIn(hidden, page.text)
         self.assertEqual(page.text.count("o_mentorship_goal_row"), 1)
-        # a goal reached stays on the page, as achieved, apart from the open ones (issue 16, point 12)
+        # a goal reached stays on the page, as achieved, apart from the open ones
         doc = lxml.html.fromstring(page.content)
         achieved = doc.xpath("//li[contains(@class, 'o_mentorship_goal_achieved')]")
         self.assertEqual([" ".join(li.text_content().split()) for li in achieved], ["Achieved goal Achieved"])

@@ -297,7 +297,7 @@ class MentorSecurityCommon(MentorCommon):
         cls.rating = cls.env[RATING].create(
             {"meeting_id": cls.meeting_held.id, "student_id": cls.student_mentee.id, "rating": 4, "comment": "Useful."}
         )
-        # Matching (issue 19): a result in each program. World A: the exam of MentorCommon's batch (Computer
+        # Matching: a result in each program. World A: the exam of MentorCommon's batch (Computer
         # Science, faculty A's subject); world B: a Fine Arts student who failed (faculty B's subject).
         exam_fa = cls._create_subject_exams(cls.batch_other, cls.subject_other)[cls.subject_other]
         cls.student_fa = cls._create_student("student_fa", "Fern", "Arts", cls.batch_other, portal=False)[1]
@@ -704,7 +704,7 @@ class TestAccessWorkflow(MentorSecurityCommon):
                     self.assertEqual({r["id"] for r in found}, set(own.get(model, self.env[model]).ids))
 
     def test_faculty_reads_meetings_of_the_mentors_they_allocated(self):
-        """The stored faculty of a meeting follows the host's active allocations (issue 8): a mentor
+        """The stored faculty of a meeting follows the host's active allocations: a mentor
         with allocations from two faculty is seen by both; archiving one, or changing the host, moves it."""
         Meeting = self.env[MEETING].with_user(self.user_faculty)
         # world A: the scheduled meeting and the two held ones of the pulse fixtures
@@ -749,7 +749,7 @@ class TestAccessWorkflow(MentorSecurityCommon):
 
     def test_faculty_found_by_employee_user(self):
         """A faculty record may reach its user through its employee rather than its contact (OpenEduCat's
-        two links): every faculty rule (issue 8: one indexed faculty column against the user's faculty ids)
+        two links): every faculty rule (one indexed faculty column against the user's faculty ids)
         grants that user the faculty's records, and moving the employee to another user moves them at once."""
         self.env[GOAL].create({"followup_id": self.followup_other.id, "name": "Unit tests", "indicator": "80%"})
         models = (DETAILS, ALLOCATION, MEETING, FOLLOWUP, GOAL, RATING, REPORT)

@@ -1,4 +1,4 @@
-"""Issue 11 part B in the portal: cancel / mark missed with a reason."""
+"""Cancellations in the portal: cancel / mark missed with a reason."""
 
 from datetime import datetime, timedelta
 

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class OpMentorFindWizard(models.TransientModel):
-    """Find a mentor (issue 19): the three best mentors with a free place for one student's weak subjects."""
+    """Find a mentor: the three best mentors with a free place for one student's weak subjects."""
 
     _name = "op.mentor.find.wizard"
     _description = "Find a Mentor"

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 
 class OpMentorMatchWizard(models.TransientModel):
-    """Match the batch (issue 19): a proposal of mentor x mentee pairs from the exam results, reviewed, then
+    """Match the batch: a proposal of mentor x mentee pairs from the exam results, reviewed, then
     applied in one transaction (administrators)."""
 
     _name = "op.mentor.match.wizard"

@@ -1,4 +1,4 @@
-"""18.0.1.1.0: the faculty rule on meetings reads the stored ``faculty_ids`` (issue 8).
+"""18.0.1.1.0: the faculty rule on meetings reads the stored ``faculty_ids``.
 
 Record rules are loaded with noupdate="1", as in Odoo's own addons, so an update keeps the old domain
 (correct, but it joins every allocation of the faculty's mentors and grows with the data): set it here.

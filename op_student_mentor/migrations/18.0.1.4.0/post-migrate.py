@@ -1,4 +1,4 @@
-"""18.0.1.4.0: meetings live on Odoo's Calendar (issue 17).
+"""18.0.1.4.0: meetings live on Odoo's Calendar.
 
 Every meeting gets its calendar.event, linked both ways: scheduled ones as live events with the reminders of
 the settings, past ones (done, missed) as past events, cancelled and rescheduled ones as archived events, so
