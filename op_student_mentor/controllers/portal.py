@@ -645,9 +645,9 @@ class MentorCustomerPortal(CustomerPortal):
                 if status == "done":
                     meeting.action_done()
                 elif status == "cancel":
-                    meeting.action_cancel(close_form["reason"], close_form["note"])
+                    meeting._action_cancel(close_form["reason"], close_form["note"])
                 else:
-                    meeting.action_mark_missed(close_form["reason"], close_form["note"])
+                    meeting._action_mark_missed(close_form["reason"], close_form["note"])
         except UserError as error:  # ValidationError included: no reason, details missing or too long
             request.env.invalidate_all()
             if meeting_sudo.status != "scheduled":
@@ -699,7 +699,7 @@ class MentorCustomerPortal(CustomerPortal):
         if not errors:
             try:
                 with request.env.cr.savepoint():
-                    new_meeting = meeting_sudo.with_user(request.env.user).action_reschedule(
+                    new_meeting = meeting_sudo.with_user(request.env.user)._action_reschedule(
                         new_date, form["meeting_link"] or None
                     )
             except (ValidationError, UserError, AccessError) as error:

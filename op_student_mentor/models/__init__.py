@@ -1,3 +1,7 @@
+# The meeting's mixins first: a model is built after the models it inherits.
+from . import op_mentor_meeting_agenda, op_mentor_meeting_calendar, op_mentor_meeting_notification
+
+# isort: split
 from . import (
     calendar_alarm_manager,
     calendar_attendee,

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-MEETING_MODEL = "op.mentor.meeting"
+from .calendar_event import MEETING_MODEL
 
 
 class CalendarAlarmManager(models.AbstractModel):
@@ -15,7 +15,7 @@ class CalendarAlarmManager(models.AbstractModel):
         event_ids = {event_id for ids in events_by_alarm.values() for event_id in ids}
         mentor_ids = set(
             self.env["calendar.event"]
-            .sudo()
+            .sudo()  # the reminder run (OdooBot): every event, archived ones too
             .with_context(active_test=False)
             .search([("id", "in", list(event_ids)), ("res_model", "=", MEETING_MODEL)])
             .ids

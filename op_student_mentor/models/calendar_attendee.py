@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .calendar_event import MEETING_MODEL
+
 
 class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
@@ -20,7 +22,7 @@ class CalendarAttendee(models.Model):
         """The mentor hosts the meeting: not invited to it, even when an administrator schedules it
         (reminders still reach them: calendar sets mail_notify_author)."""
         if (
-            self.event_id.res_model == "op.mentor.meeting"
+            self.event_id.res_model == MEETING_MODEL
             and self.partner_id == self.event_id.user_id.partner_id
             and not self.env.context.get("mail_notify_author")
         ):

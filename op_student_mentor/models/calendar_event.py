@@ -33,7 +33,7 @@ class CalendarEvent(models.Model):
         self.ensure_one()
         if self.res_model != MEETING_MODEL:
             return self.env[MEETING_MODEL]
-        return self.sudo().mentor_meeting_ids[:1]
+        return self.sudo().mentor_meeting_ids[:1]  # read for the event's mail and file, whoever sends them
 
     def _get_ics_file(self):
         """Odoo writes no UID, SEQUENCE, METHOD, URL or attendee names (odoo/odoo#185115): a calendar app cannot
@@ -52,12 +52,12 @@ class CalendarEvent(models.Model):
     def _mentor_ics_uid(self):
         """Stable per meeting (the UID of the files sent before the calendar events existed)."""
         self.ensure_one()
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "odoo")
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "odoo")  # a system setting
         return f"op-mentor-meeting-{self.res_id}@{uuid}"
 
     def _mentor_ics_extend(self, vevent, cancelled=False):
         self.ensure_one()
-        event = self.sudo()
+        event = self.sudo()  # the attendees' e-mails and the organizer's, as calendar writes them in its file
         meeting = event._mentor_meeting()
         for name in ("uid", "sequence", "dtstamp", "url", "location", "status", "organizer", "attendee"):
             while name in vevent.contents:
@@ -92,7 +92,7 @@ class CalendarEvent(models.Model):
     def _mentor_organizer_partner(self):
         """The mentor, or the company when the mentor has no e-mail: never OdooBot."""
         self.ensure_one()
-        partner = self.sudo().user_id.partner_id
+        partner = self.sudo().user_id.partner_id  # the mentor's user: a mentee may not read it
         if partner.email and partner.id != self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"):
             return partner
         meeting = self._mentor_meeting()

@@ -607,3 +607,22 @@ class OpMentorAllocation(models.Model):
             return
         alerted.activity_feedback([INACTIVITY_ACTIVITY], feedback=feedback)
         alerted.write({"escalation_state": "none", "escalation_date": False, "escalation_reason": False})
+
+    @api.model
+    def _mentor_resolve_inactivity(self, meetings):
+        """A meeting held (``meetings``, just done) closes the inactivity alert of the allocations it concerns."""
+        allocations = self.sudo().search(  # as the system: the mentor who closes the meeting cannot read them
+            [("mentor_id", "in", meetings.student_id.ids), ("escalation_state", "!=", "none")]
+        )
+        for allocation in allocations:
+            held = meetings.filtered(
+                lambda m, a=allocation: m.student_id == a.mentor_id and m.meeting_students & a.student_ids
+            )[:1]
+            if held:
+                allocation._mentor_escalation_resolve(
+                    self.env._(
+                        "Meeting %(meeting)s held on %(date)s: the inactivity alert is closed.",
+                        meeting=held.meeting_name,
+                        date=fields.Date.to_string(held.date.date()),
+                    )
+                )

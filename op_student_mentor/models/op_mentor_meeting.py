@@ -1,4 +1,3 @@
-import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -7,9 +6,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import clean_context, plaintext2html
-
-from .op_student import FUNDED_TYPES
 
 # Why a meeting was cancelled or missed (asked by the Cancel / Mark missed forms).
 CLOSE_REASONS = [
@@ -31,7 +27,13 @@ DATE_MAX_YEARS_AHEAD = 5
 class OpMentorMeeting(models.Model):
     _name = "op.mentor.meeting"
     _description = "Mentor Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "op.mentor.meeting.agenda.mixin",
+        "op.mentor.meeting.calendar.mixin",
+        "op.mentor.meeting.notification.mixin",
+    ]
     _order = "date desc, id desc"
     _rec_name = "meeting_name"
 
@@ -168,7 +170,7 @@ class OpMentorMeeting(models.Model):
         help="One-time token of the portal form that created the meeting: a re-posted form creates nothing.",
     )
 
-    # Cancellation and no-show: written by action_cancel / action_mark_missed only (see write()).
+    # Cancellation and no-show: written by _action_cancel / _action_mark_missed only (see write()).
     close_reason = fields.Selection(
         CLOSE_REASONS,
         "Cancellation / No-show Reason",
@@ -266,7 +268,7 @@ class OpMentorMeeting(models.Model):
         # One search for every host of the batch; active allocations only, as the record rule always read them.
         allocations = (
             self.env["op.mentor.allocation"]
-            .sudo()
+            .sudo()  # a stored compute: the same faculty whoever writes the meeting (a portal host reads no allocation)
             .with_context(active_test=True)
             .search([("mentor_id", "in", self.student_id.ids)])
         )
@@ -284,7 +286,7 @@ class OpMentorMeeting(models.Model):
     @api.depends("pulse_rating_ids.rating")
     def _compute_pulse(self):
         for meeting in self:
-            ratings = meeting.sudo().pulse_rating_ids.mapped("rating")
+            ratings = meeting.sudo().pulse_rating_ids.mapped("rating")  # stored average: every rating, hidden or not
             meeting.pulse_rating_count = len(ratings)
             meeting.pulse_rating_avg = sum(ratings) / len(ratings) if ratings else 0.0
 
@@ -340,18 +342,19 @@ class OpMentorMeeting(models.Model):
 
     @api.constrains("student_id")
     def _check_host_is_mentor(self):
-        for meeting in self:
-            if not meeting.student_id.sudo().is_mentor:
+        for meeting in self.sudo():  # the host's status, whatever the caller may read of the student
+            if not meeting.student_id.is_mentor:
                 raise ValidationError(
                     self.env._(
                         "Cannot create meeting: %(student)s is not an approved mentor.",
-                        student=meeting.student_id.sudo().name,
+                        student=meeting.student_id.name,
                     )
                 )
 
     @api.constrains("rescheduled_from_id")
     def _check_rescheduled_from(self):
         for meeting in self.filtered("rescheduled_from_id"):
+            # the original's host, also when the caller may not read the original
             if meeting.rescheduled_from_id.sudo().student_id != meeting.student_id:
                 raise ValidationError(
                     self.env._("A meeting can only be rescheduled from a meeting of the same mentor.")
@@ -400,9 +403,10 @@ class OpMentorMeeting(models.Model):
 
     @api.constrains("student_id", "meeting_students")
     def _check_attendees(self):
-        meetings = self.filtered(lambda m: m.student_id.sudo().is_mentor)
+        # as the system: every mentee against the host's allocations, whatever the caller may read of them
+        meetings = self.sudo().filtered(lambda m: m.student_id.is_mentor)
         # One search for every host of the batch (bulk create), not one per meeting.
-        allocations = self.env["op.mentor.allocation"].sudo().search([("mentor_id", "in", meetings.student_id.ids)])
+        allocations = meetings.env["op.mentor.allocation"].search([("mentor_id", "in", meetings.student_id.ids)])
         allowed_by_mentor = {}
         for allocation in allocations:
             allowed_by_mentor.setdefault(allocation.mentor_id.id, set()).update(allocation.student_ids.ids)
@@ -414,8 +418,8 @@ class OpMentorMeeting(models.Model):
                     self.env._(
                         "%(students)s is not allocated to mentor %(mentor)s. Mentees not showing? "
                         "Create the mentor allocation first.",
-                        students=", ".join(foreign.sudo().mapped("name")),
-                        mentor=meeting.student_id.sudo().name,
+                        students=", ".join(foreign.mapped("name")),
+                        mentor=meeting.student_id.name,
                     )
                 )
 
@@ -429,7 +433,7 @@ class OpMentorMeeting(models.Model):
         if len(vals_list) > 1:
             # Bulk create: which hosts already held a session with which mentees, read once for the batch.
             host_ids = list({vals["student_id"] for vals in vals_list if vals.get("student_id")})
-            done = self.sudo()._read_group(
+            done = self.sudo()._read_group(  # the hosts' whole history, also what the caller may not read
                 [("student_id", "in", host_ids), ("status", "=", "done")], ["student_id", "meeting_students"]
             )
             precompute = self.with_context(
@@ -493,10 +497,11 @@ class OpMentorMeeting(models.Model):
         if self._EVENT_FIELDS.intersection(vals):
             self._mentor_sync_events(set(vals), cancelled_partners)
         if vals.get("status") == "done":
-            self._mentor_resolve_inactivity()
+            self.env["op.mentor.allocation"]._mentor_resolve_inactivity(self)
             self.student_id._mentor_check_term()  # recognition of a completed term
         if vals.get("status") in self._mentor_missed_statuses() or vals.get("absent_student_ids"):
-            self._mentor_flag_repeated_misses()
+            # as the system: the mentees' meetings with any host, the at-risk flag of their records
+            self.sudo().meeting_students._mentor_flag_repeated_misses(self._mentor_missed_statuses())
         return result
 
     def _set_portal_submit_token(self, token):
@@ -511,22 +516,17 @@ class OpMentorMeeting(models.Model):
         )
         self.invalidate_recordset(["portal_submit_token"])
 
-    _PRACTICE_FIELDS = ("duration", "session_type", "description")
-
-    @api.model
-    def _mentor_precompute(self, vals):
-        """Length, type and agenda computed as superuser: a portal host may not read the mentees' records."""
-        missing = [fname for fname in self._PRACTICE_FIELDS if fname not in vals]
-        if not missing:
-            return
-        keys = ("student_id", "meeting_students", *self._PRACTICE_FIELDS)
-        draft = self.sudo().new({key: value for key, value in vals.items() if key in keys})
-        for fname in missing:
-            vals[fname] = self._fields[fname].convert_to_write(draft[fname], draft)
+    def unlink(self):
+        events = self.sudo().calendar_event_id  # the events are the system's (see _mentor_create_events)
+        result = super().unlink()
+        events.unlink()
+        return result
 
     @api.model
     def _check_future_date(self, date):
-        if self.env.context.get("mentor_meeting_allow_past"):
+        """Users schedule meetings ahead. Superuser code only (data files, upgrade scripts, the shell tools
+        that seed a school's history) records past ones, as hr_holidays lets it skip its approval rules."""
+        if self.env.su:
             return
         if date <= fields.Datetime.now():
             raise ValidationError(self.env._("A meeting must be scheduled in the future."))
@@ -563,26 +563,6 @@ class OpMentorMeeting(models.Model):
             return True
         return self._action_propose_next_session()
 
-    def _action_propose_next_session(self, days=7):
-        self.ensure_one()
-        next_date = max(self.date + timedelta(days=days), fields.Datetime.now() + timedelta(hours=1))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Next Session"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {
-                "default_meeting_name": self.meeting_name,
-                "default_student_id": self.student_id.id,
-                "default_meeting_students": [fields.Command.set(self.meeting_students.ids)],
-                "default_meeting_link": self.meeting_link,
-                "default_date": fields.Datetime.to_string(next_date),
-                "default_session_type": "regular",
-            },
-        }
-
     def action_open_cancel_wizard(self):
         return self._action_open_close_wizard("cancel")
 
@@ -600,7 +580,19 @@ class OpMentorMeeting(models.Model):
             "context": {"default_meeting_ids": self.ids, "default_status": status},
         }
 
-    def action_cancel(self, reason=None, note=None):
+    def action_cancel(self):
+        """Cancel: the form that asks why (it calls _action_cancel)."""
+        return self._action_open_close_wizard("cancel")
+
+    def action_mark_missed(self):
+        """Mark missed: the form that asks why (it calls _action_mark_missed)."""
+        return self._action_open_close_wizard("missed")
+
+    def action_reschedule(self):
+        """Reschedule: the form that asks the new date (it calls _action_reschedule)."""
+        return self.action_open_reschedule_wizard()
+
+    def _action_cancel(self, reason, note=None):
         """Cancel with a reason (CLOSE_REASONS); late when within the window of the settings before the start."""
         self._check_status_update("cancel")
         self._validate_close_reason(reason, note)
@@ -611,7 +603,7 @@ class OpMentorMeeting(models.Model):
             meeting._close("cancel", reason, note, late_cancellation=bool(window) and notice < window, notice=notice)
         return True
 
-    def action_mark_missed(self, reason=None, note=None):
+    def _action_mark_missed(self, reason, note=None):
         """A no-show: the meeting started and did not take place."""
         self._check_status_update("missed")
         self._validate_close_reason(reason, note)
@@ -628,27 +620,10 @@ class OpMentorMeeting(models.Model):
         self._notify_mentees_missed()
         return True
 
-    def _notify_mentees_missed(self):
-        """As for a cancellation, each mentee hears of a missed meeting, in their language and timezone,
-        with the reason the mentor chose (never the details: the form says they stay internal)."""
-        template = self.env.ref("op_student_mentor.mail_template_mentor_meeting_missed").sudo()
-        for meeting in self.sudo():
-            reason = dict(self._fields["close_reason"]._description_selection(self.env)).get(meeting.close_reason)
-            for partner in meeting.meeting_students.partner_id:
-                template.with_context(
-                    recipient_lang=partner.lang,
-                    recipient_tz=partner.tz or meeting.student_id.tz or "UTC",
-                    missed_reason=reason,
-                ).send_mail(
-                    meeting.id,
-                    email_layout_xmlid="mail.mail_notification_light",
-                    email_values={"recipient_ids": [fields.Command.set(partner.ids)]},
-                )
-
     def _close(self, status, reason, note, late_cancellation=False, notice=0.0):
         """Write the status and its reason; as superuser once the caller passed _check_status_update."""
         self.ensure_one()
-        self.sudo().write(
+        self.sudo().write(  # the close fields are written by the system only (see write())
             {
                 "status": status,
                 "close_reason": reason,
@@ -660,7 +635,7 @@ class OpMentorMeeting(models.Model):
             }
         )
 
-    def action_reschedule(self, new_date, meeting_link=None):
+    def _action_reschedule(self, new_date, meeting_link=None):
         """Create the follow-on meeting at ``new_date``; the original becomes ``reschedule``."""
         self.ensure_one()
         self._check_status_update("reschedule")
@@ -671,7 +646,7 @@ class OpMentorMeeting(models.Model):
         if not meeting_link and not self._mentor_has_video_room():
             meeting_link = self.meeting_link
         # The new meeting is a new event (its own UID, an invitation); the old UID is cancelled by the write.
-        new_meeting = self.with_context(mentor_meeting_no_notify=False).copy(
+        new_meeting = self.with_context(no_mail_to_attendees=False).copy(
             {"date": new_date, "rescheduled_from_id": self.id, "meeting_link": meeting_link or False}
         )
         self.write({"status": "reschedule"})
@@ -723,131 +698,12 @@ class OpMentorMeeting(models.Model):
                 )
         self.check_access("write")
 
-    def _mentor_resolve_inactivity(self):
-        """A meeting held closes the inactivity alert of the allocations it concerns (as superuser)."""
-        allocations = (
-            self.env["op.mentor.allocation"]
-            .sudo()
-            .search([("mentor_id", "in", self.student_id.ids), ("escalation_state", "!=", "none")])
-        )
-        for allocation in allocations:
-            held = self.filtered(
-                lambda m, a=allocation: m.student_id == a.mentor_id and m.meeting_students & a.student_ids
-            )[:1]
-            if held:
-                allocation._mentor_escalation_resolve(
-                    self.env._(
-                        "Meeting %(meeting)s held on %(date)s: the inactivity alert is closed.",
-                        meeting=held.meeting_name,
-                        date=fields.Date.to_string(held.date.date()),
-                    )
-                )
-
-    def _mentor_funded(self):
-        """Whether a mentee is funded: a session with a funded student takes the funded length
-        (read on the saved students: a form's copy may be stale)."""
-        mentees = self.meeting_students._origin or self.meeting_students
-        return any(funding in FUNDED_TYPES for funding in mentees.sudo().mapped("mentor_funding_type"))
-
     @api.model
     def _mentor_missed_statuses(self):
         """Statuses that count as a session the mentee did not get (a missed / no-show status counts too
         if the workflow has one); a rescheduled meeting is replaced, it is not missed."""
         statuses = {key for key, _label in self._fields["status"].selection}
         return {"cancel"} | (statuses & {"missed", "no_show"})
-
-    def _mentor_flag_repeated_misses(self):
-        """Two missed or cancelled meetings in a row for a mentee raise the at-risk alert (the guides:
-        missed sessions cost funded students their funding); a meeting held without them (absent) is
-        missed for them."""
-        missed = self._mentor_missed_statuses()
-        for mentee in self.sudo().meeting_students:
-            latest = self.sudo().search(
-                [("meeting_students", "in", mentee.ids), ("status", "not in", ("scheduled", "reschedule"))],
-                order="date desc, id desc",
-                limit=2,
-            )
-            if len(latest) == 2 and all(m.status in missed or mentee in m.absent_student_ids for m in latest):
-                mentee._mentor_flag_at_risk(self.env._("Two meetings missed or cancelled in a row."))
-
-    def _mentor_had_session(self):
-        """Whether the host already held a (done) session with one of these mentees."""
-        self.ensure_one()
-        if not self.student_id or not self.meeting_students:
-            return False
-        done_pairs = self.env.context.get("mentor_done_pairs")
-        if done_pairs is not None and not self._origin.id:
-            # bulk create: the (host, mentee) pairs with a done session were read once for the batch
-            return any((self.student_id.id, mentee_id) in done_pairs for mentee_id in self.meeting_students._origin.ids)
-        domain = [
-            ("student_id", "=", self.student_id.id),
-            ("meeting_students", "in", self.meeting_students.ids),
-            ("status", "=", "done"),
-        ]
-        if self._origin.id:
-            domain.append(("id", "!=", self._origin.id))
-        return bool(self.sudo().search_count(domain, limit=1))
-
-    def _mentor_agenda_focus(self, session_type):
-        return {
-            "discovery": self.env._(
-                "Discovery session: get to know the student, their expectations, funding, "
-                "training calendar and weekly study time; agree on how to work together."
-            ),
-            "review": self.env._(
-                "Deliverable / code review: questions and constructive feedback, goals that address recurring errors."
-            ),
-            "mock_presentation": self.env._(
-                "Mock presentation: is the student ready for the assessment, what still needs work?"
-            ),
-            "qa": self.env._("Q&A: explain concepts with concrete examples from professional life."),
-        }.get(session_type, "")
-
-    def _mentor_agenda(self, duration=None, session_type=None, funded=None):
-        """The guide's session structure, minutes fitted to the duration."""
-        duration = duration if duration is not None else self.duration or 30
-        session_type = session_type or self.session_type or "regular"
-        if funded is None:
-            funded = self._mentor_funded()
-        catch_up = goals = 5 if duration >= 20 else max(duration // 4, 1)
-        core = max(duration - catch_up - goals, 0)
-        lines = []
-        focus = self._mentor_agenda_focus(session_type)
-        if focus:
-            lines += [focus, ""]
-        lines += [
-            self.env._(
-                "1. Catch-up (%(minutes)s min): how is the student doing, what happened since last time?",
-                minutes=catch_up,
-            ),
-            self.env._(
-                "2. Progress and feedback (%(minutes)s min): progress on last session's goals, "
-                "constructive feedback, obstacles and questions, project progress.",
-                minutes=core,
-            ),
-        ]
-        if funded:
-            lines.append(
-                self.env._("   On track for the training calendar / funding deadline? Strategies to finish on time.")
-            )
-        lines.append(
-            self.env._("3. New SMART goals (%(minutes)s min): set the goals and save the session notes.", minutes=goals)
-        )
-        return "\n".join(lines)
-
-    @api.model
-    def _mentor_generated_agendas(self):
-        """Every agenda the pre-fill may have written: those are replaced when duration or type change."""
-        setting = self.env["res.config.settings"]._mentor_setting
-        durations = {30, 45, setting("duration_self_funded"), setting("duration_funded")}
-        durations |= set(self.mapped("duration")) | set(self._origin.mapped("duration"))
-        types = [key for key, _label in self._fields["session_type"].selection]
-        return {
-            self._mentor_agenda(duration, session_type, funded)
-            for duration in durations
-            for session_type in types
-            for funded in (False, True)
-        }
 
     def _reschedule_chain(self):
         """The meeting with every meeting it was rescheduled from and to."""
@@ -862,195 +718,3 @@ class OpMentorMeeting(models.Model):
             chain |= todo
             todo = todo.rescheduled_to_ids
         return chain.sorted("date")
-
-    def action_export_ics(self):
-        """Download the selected meetings as one .ics file (Action menu of the meeting list and form)."""
-        self.check_access("read")
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/op_student_mentor/meetings.ics?ids=" + ",".join(str(i) for i in self.ids),
-            "target": "download",
-        }
-
-
-    # ------------------------------------------------------------
-    # CALENDAR: one calendar.event per meeting
-    # ------------------------------------------------------------
-
-    # Meeting fields the event mirrors: a write of one of them updates the event.
-    _EVENT_FIELDS = frozenset(
-        {"meeting_name", "date", "duration", "meeting_link", "student_id", "meeting_students", "description", "status"}
-    )
-
-    @api.model
-    def _mentor_fill_video_room(self, vals):
-        """An empty link gets a Discuss video room of calendar (its route and token); returns the token."""
-        if vals.get("meeting_link"):
-            return False
-        token = uuid.uuid4().hex
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
-        vals["meeting_link"] = f"{base_url}/{self.env['calendar.event'].DISCUSS_ROUTE}/{token}"
-        return token
-
-    def _mentor_has_video_room(self):
-        """Whether the meeting's link is the Discuss room of its own event."""
-        self.ensure_one()
-        event = self.sudo().calendar_event_id
-        return bool(event.access_token) and self.meeting_link == event.videocall_location and (
-            event.videocall_source == "discuss"
-        )
-
-    def _mentor_event_partners(self):
-        """Attendees: the mentor and the mentees (as partners), the faculty too when the setting says so."""
-        self.ensure_one()
-        meeting = self.sudo()
-        partners = meeting.student_id.partner_id | meeting.meeting_students.partner_id
-        if self.env["res.config.settings"]._mentor_calendar_faculty_attendee():
-            partners |= meeting.faculty_ids.partner_id
-        return partners
-
-    def _mentor_event_values(self):
-        self.ensure_one()
-        meeting = self.sudo()
-        return {
-            "name": meeting.meeting_name,
-            "start": meeting.date,
-            "stop": meeting.date_end,
-            "description": plaintext2html(meeting.description or ""),
-            "videocall_location": meeting.meeting_link,
-            "partner_ids": [fields.Command.set(meeting._mentor_event_partners().ids)],
-        }
-
-    def _mentor_create_events(self, room_tokens=None):
-        """Create the events of these meetings in one create(); calendar mails the invitations (with the .ics)
-        of future ones. Past meetings (history, migration) are linked without mail."""
-        meetings = self.sudo().filtered(lambda m: not m.calendar_event_id)
-        if not meetings:
-            return
-        tokens = dict(zip(self.ids, room_tokens or []))
-        model_id = self.env["ir.model"]._get_id(self._name)
-        alarms = self.env["res.config.settings"]._mentor_calendar_alarms()
-        vals_list = []
-        for meeting in meetings:
-            mentor_partner = meeting.student_id.partner_id
-            partners = meeting._mentor_event_partners()
-            vals = meeting._mentor_event_values()
-            vals.update(
-                {
-                    "user_id": meeting.student_id.user_id.id or False,
-                    "res_model_id": model_id,
-                    "res_id": meeting.id,
-                    "alarm_ids": [fields.Command.set(alarms.ids)],
-                    "attendee_ids": [
-                        fields.Command.create(
-                            {"partner_id": partner.id, "state": "accepted" if partner == mentor_partner else "needsAction"}
-                        )
-                        for partner in partners
-                    ],
-                    "active": meeting.status in ("scheduled", "done", "missed"),
-                }
-            )
-            if tokens.get(meeting.id):
-                vals["access_token"] = tokens[meeting.id]
-            vals_list.append(vals)
-        context = clean_context(self.env.context)  # no default_* of the meeting's form on the event
-        if self.env.context.get("mentor_meeting_no_notify"):
-            context.update(no_mail_to_attendees=True)
-        events = self.env["calendar.event"].sudo().with_context(context, mail_create_nolog=True).create(vals_list)
-        for meeting, event in zip(meetings, events):
-            meeting.calendar_event_id = event
-
-    def _mentor_partners_leaving(self, vals):
-        """{meeting: partners} removed from the attendees by this write, to send them a cancellation."""
-        if "meeting_students" not in vals and "student_id" not in vals:
-            return {}
-        return {meeting: meeting.sudo().calendar_event_id.partner_ids for meeting in self}
-
-    def _mentor_sync_events(self, fnames, previous_partners=None):
-        """Carry a write of the meeting to its event: calendar mails the date change and the new attendees;
-        removed attendees and a cancelled or rescheduled meeting get a cancellation (same UID, higher SEQUENCE)
-        and the event is archived, so every calendar keeps one live event per live meeting."""
-        cancel_template = self.env.ref("op_student_mentor.calendar_template_mentor_meeting_cancelled").sudo()
-        for meeting in self.sudo():
-            event = meeting.calendar_event_id
-            if not event:
-                meeting._mentor_create_events()
-                continue
-            vals = {}
-            moved = bool(fnames & {"date", "duration", "meeting_link"})
-            if "meeting_name" in fnames:
-                vals["name"] = meeting.meeting_name
-            if "description" in fnames or "duration" in fnames:
-                vals["description"] = plaintext2html(meeting.description or "")
-            if "date" in fnames or "duration" in fnames:
-                vals.update(start=meeting.date, stop=meeting.date_end)
-            if "meeting_link" in fnames and meeting.meeting_link != event.videocall_location:
-                vals["videocall_location"] = meeting.meeting_link
-            if "student_id" in fnames:
-                vals["user_id"] = meeting.student_id.user_id.id or False
-            new_partners = meeting._mentor_event_partners()
-            leaving = (previous_partners or {}).get(meeting, event.partner_ids) - new_partners
-            if leaving or new_partners != event.partner_ids:
-                vals["partner_ids"] = [fields.Command.set(new_partners.ids)]
-            closing = meeting.status in ("cancel", "reschedule") and event.active
-            if moved or leaving or closing:
-                vals["mentor_ics_sequence"] = event.mentor_ics_sequence + 1
-            if leaving or closing:
-                # the cancellation carries the new SEQUENCE: written first
-                event.write({"mentor_ics_sequence": vals.pop("mentor_ics_sequence")})
-                going = event.attendee_ids
-                if not closing:
-                    going = going.filtered(lambda a, leaving=leaving: a.partner_id in leaving)
-                if event.start > fields.Datetime.now():
-                    going.with_context(mentor_ics_method="CANCEL")._send_mail_to_attendees(
-                        cancel_template, force_send=True
-                    )
-            if closing:
-                vals["active"] = False
-            if vals:
-                event.write(vals)
-            if "date" in vals or "start" in vals or "student_id" in fnames:
-                # calendar asks the organizer again when someone else moves the event: the mentor hosts it
-                host = meeting.student_id.partner_id
-                event.attendee_ids.filtered(lambda a, host=host: a.partner_id == host).state = "accepted"
-
-    def _mentor_ics_file(self, method="PUBLISH"):
-        """These meetings as one iCalendar file, from Odoo calendar's (see calendar.event._get_ics_file)."""
-        self.sudo()._mentor_create_events()  # a meeting without event (never expected) still exports
-        return self.sudo().sorted("date").calendar_event_id._mentor_ics_calendar(method)
-
-    def unlink(self):
-        events = self.sudo().calendar_event_id
-        result = super().unlink()
-        events.unlink()
-        return result
-
-    def _mentor_may_join_video_room(self, user):
-        """The meeting's people: its mentor and mentees, its faculty, the mentorship administrators."""
-        self.ensure_one()
-        meeting = self.sudo()
-        if user._is_public():
-            return False
-        if user.has_group("op_student_mentor.group_op_mentor_admin"):
-            return True
-        people = meeting.student_id.user_id | meeting.meeting_students.user_id
-        return user in people or bool(meeting.faculty_ids & user.sudo().mentor_faculty_ids)
-
-    @api.model
-    def _mentor_migrate_events(self, batch_size=1000):
-        """Events of the meetings that have none (migration 18.0.1.4.0), in batches, mailing nobody."""
-        Meeting = self.sudo().with_context(
-            active_test=False,
-            mentor_meeting_no_notify=True,
-            mail_create_nosubscribe=True,
-            tracking_disable=True,
-        )
-        while True:
-            meetings = Meeting.search([("calendar_event_id", "=", False)], limit=batch_size, order="id")
-            if not meetings:
-                return
-            meetings._mentor_create_events()
-            past = meetings.filtered(lambda m: m.status != "scheduled" or m.date <= fields.Datetime.now())
-            past.calendar_event_id.alarm_ids = False  # no reminder of the past
-            self.env.flush_all()
-            self.env.invalidate_all()

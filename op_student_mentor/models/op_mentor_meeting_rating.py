@@ -54,7 +54,7 @@ class OpMentorMeetingRating(models.Model):
     @api.constrains("meeting_id", "student_id")
     def _check_meeting(self):
         for rating in self:
-            meeting = rating.meeting_id.sudo()
+            meeting = rating.meeting_id.sudo()  # the mentee may not read the meeting's absences
             if meeting.status != "done":
                 raise ValidationError(self.env._("Only a meeting that took place (done) can be rated."))
             if rating.student_id not in meeting.meeting_students:
@@ -98,6 +98,7 @@ class OpMentorMeetingRating(models.Model):
     def _mentor_flag_low(self):
         """A low rating (Settings) is a risk signal: the mentee is flagged at risk for the Student Success team."""
         threshold = self.env["res.config.settings"]._mentor_setting("pulse_low_rating")
+        # as the system: the at-risk flag of the student record, which the mentee may not write
         for rating in self.sudo().filtered(lambda r: r.rating <= threshold):
             rating.student_id._mentor_flag_at_risk(
                 self.env._(

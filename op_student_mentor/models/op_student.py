@@ -360,6 +360,19 @@ class OpStudent(models.Model):
                     user_id=user.id,
                 )
 
+    def _mentor_flag_repeated_misses(self, missed_statuses):
+        """Two missed or cancelled meetings in a row for one of these mentees raise the at-risk alert (the
+        guides: missed sessions cost funded students their funding); a meeting held without them (absent) is
+        missed for them. Called as superuser (the mentee's meetings with any host, the flag on the student)."""
+        for mentee in self:
+            latest = self.env["op.mentor.meeting"].search(
+                [("meeting_students", "in", mentee.ids), ("status", "not in", ("scheduled", "reschedule"))],
+                order="date desc, id desc",
+                limit=2,
+            )
+            if len(latest) == 2 and all(m.status in missed_statuses or mentee in m.absent_student_ids for m in latest):
+                mentee._mentor_flag_at_risk(self.env._("Two meetings missed or cancelled in a row."))
+
     def _mentor_lock(self):
         """Serialize the transactions that decide something about these students (their mentor
         applications, their mentees): the first one goes on, the others wait for it to end, then fail

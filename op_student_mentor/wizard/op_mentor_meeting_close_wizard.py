@@ -15,7 +15,7 @@ class OpMentorMeetingCloseWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if self.status == "cancel":
-            self.meeting_ids.action_cancel(self.reason, self.note)
+            self.meeting_ids._action_cancel(self.reason, self.note)
         else:
-            self.meeting_ids.action_mark_missed(self.reason, self.note)
+            self.meeting_ids._action_mark_missed(self.reason, self.note)
         return {"type": "ir.actions.act_window_close"}

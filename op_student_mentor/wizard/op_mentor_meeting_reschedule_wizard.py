@@ -11,7 +11,7 @@ class OpMentorMeetingRescheduleWizard(models.TransientModel):
 
     def action_reschedule(self):
         self.ensure_one()
-        new_meeting = self.meeting_id.action_reschedule(self.date, self.meeting_link)
+        new_meeting = self.meeting_id._action_reschedule(self.date, self.meeting_link)
         return {
             "type": "ir.actions.act_window",
             "res_model": "op.mentor.meeting",

@@ -16,7 +16,7 @@ class OpMentorMeeting(models.Model):
         meetings.filtered(lambda m: m.status == "scheduled" and not m.rescheduled_from_id)._mentor_check_consent(
             meetings.meeting_students
         )
-        if not self.env.context.get("mentor_meeting_no_notify"):
+        if not meetings._mentor_quiet():
             meetings.filtered(lambda m: m.status == "scheduled" and not m.rescheduled_from_id)._mentor_notify_parents(
                 "scheduled"
             )
@@ -35,13 +35,13 @@ class OpMentorMeeting(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    def action_cancel(self, reason=None, note=None):
-        result = super().action_cancel(reason=reason, note=note)
+    def _action_cancel(self, reason, note=None):
+        result = super()._action_cancel(reason, note)
         self._mentor_notify_parents("cancelled")
         return result
 
-    def action_reschedule(self, new_date, meeting_link=None):
-        new_meeting = super().action_reschedule(new_date, meeting_link=meeting_link)
+    def _action_reschedule(self, new_date, meeting_link=None):
+        new_meeting = super()._action_reschedule(new_date, meeting_link=meeting_link)
         new_meeting._mentor_notify_parents("rescheduled")
         return new_meeting
 
@@ -54,7 +54,8 @@ class OpMentorMeeting(models.Model):
         # the setting first: a school without it pays no query on its meetings
         if not self or not students or not self.env["res.config.settings"]._mentor_parent_setting("consent_required"):
             return
-        waiting = (self.sudo().meeting_students & students.sudo())._mentor_waiting_consent()
+        # as the system: the consents are the parents' and the school's, never the mentor's to read
+        waiting = (self.sudo().meeting_students & students)._mentor_waiting_consent()
         if waiting:
             raise ValidationError(
                 self.env._(
@@ -74,9 +75,9 @@ class OpMentorMeeting(models.Model):
         """One e-mail per parent and meeting (Settings: E-mail Parents About Meetings), naming their children."""
         if not self or not self.env["res.config.settings"]._mentor_parent_setting("notify_meetings"):
             return
-        template = self.env.ref(self._PARENT_TEMPLATES[kind]).sudo()
+        template = self.env.ref(self._PARENT_TEMPLATES[kind]).sudo()  # mail: the sender need not read templates
         show_link = self.env["res.config.settings"]._mentor_parent_setting("show_link")
-        for meeting in self.sudo():
+        for meeting in self.sudo():  # the parents' partners: neither a mentor nor a faculty reads them
             for parent in meeting.meeting_students._mentor_parents().filtered(lambda p: p.name.email):
                 children = parent.student_ids & meeting.meeting_students
                 partner = parent.name

@@ -149,7 +149,7 @@ class OpMentorParentConsent(models.Model):
             )
         )
         alone = meetings.filtered(lambda m: m.meeting_students == self.student_id)
-        alone.action_cancel(reason="other", note=note)
+        alone._action_cancel("other", note)
         for meeting in meetings - alone:
             meeting.meeting_students = [fields.Command.unlink(self.student_id.id)]
             meeting.message_post(body=note)
