@@ -96,8 +96,7 @@ class Seeder:
                 "tracking_disable": True,
                 "mail_create_nolog": True,
                 "mail_notrack": True,
-                "mentor_meeting_no_notify": True,
-                "mentor_meeting_allow_past": True,
+                "no_mail_to_attendees": True,  # superuser seeding: no invitations (past dates allowed too)
             }
         )
         self.n_students = 0
@@ -458,7 +457,7 @@ def env_measure(cr, uid, func, ctx, rollback):
     """One run of ``func(env, ctx)`` on cursor ``cr`` as ``uid``: (queries, seconds); ``rollback`` undoes it."""
 
     def once():
-        env = api.Environment(cr, uid, {"lang": "en_US", "tz": "UTC", "mentor_meeting_no_notify": True})
+        env = api.Environment(cr, uid, {"lang": "en_US", "tz": "UTC"})
         env.invalidate_all()
         if rollback:
             cr.execute("SAVEPOINT bench")

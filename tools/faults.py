@@ -162,7 +162,7 @@ class Cluster:
 
 
 def env_of(cr):
-    return api.Environment(cr, SUPERUSER_ID, {"mentor_meeting_no_notify": True, "tracking_disable": True})
+    return api.Environment(cr, SUPERUSER_ID, {"no_mail_to_attendees": True, "tracking_disable": True})
 
 
 # ------------------------------------------------------------
@@ -170,12 +170,19 @@ def env_of(cr):
 # ------------------------------------------------------------
 
 
+def meeting_action(meeting, name, *args):
+    """Cancel or reschedule as the wizards do: ``_action_<name>(...)`` of this code, or ``action_<name>(...)``
+    with the same arguments in the previous release (18.0.1.3.0), which the upgrade drill seeds."""
+    method = getattr(meeting, f"_action_{name}", None) or getattr(meeting, f"action_{name}")
+    return method(*args)
+
+
 def seed_school(env, users=6, meetings=6):
     """tools/load.py's school (portal mentors and mentees, approved applications, allocations, meetings
     done and scheduled), plus what a term leaves: follow-ups with checklist files, SMART goals, pulse
     ratings, cancelled, missed and rescheduled meetings."""
     logins = load.seed(env, users, meetings)
-    env = env(context={**env.context, "mentor_meeting_no_notify": True, "tracking_disable": True})
+    env = env(context={**env.context, "no_mail_to_attendees": True, "tracking_disable": True})
     Meeting = env["op.mentor.meeting"]
     done = Meeting.search([("status", "=", "done")])
     for index, meeting in enumerate(done):
@@ -204,8 +211,8 @@ def seed_school(env, users=6, meetings=6):
             )
     scheduled = Meeting.search([("status", "=", "scheduled")], order="id")
     if len(scheduled) >= 3:
-        scheduled[0].action_cancel("illness", "Flu")
-        scheduled[1].action_reschedule(scheduled[1].date + timedelta(days=1))
+        meeting_action(scheduled[0], "cancel", "illness", "Flu")
+        meeting_action(scheduled[1], "reschedule", scheduled[1].date + timedelta(days=1))
     env.flush_all()
     return logins
 
@@ -458,7 +465,7 @@ def check_multinode(cluster, args):
                 mine = mine.sorted("id")
                 if len(mine) < 2:
                     continue
-                mine[0].action_cancel(reason="mentor_unavailable")
+                mine[0]._action_cancel(reason="mentor_unavailable")
                 cancelled.add(mine[0].meeting_name)
                 attendee = mine[1].calendar_event_id.attendee_ids.filtered(
                     lambda a, m=mine[1]: a.partner_id in m.meeting_students.partner_id

@@ -140,7 +140,7 @@ def main():
     )
     registry = open_registry(db, options, log_level="info", logfile=os.environ["UNINSTALL_LOG"])
     with registry.cursor() as cr:
-        seed(api.Environment(cr, SUPERUSER_ID, {"mentor_meeting_no_notify": True}))
+        seed(api.Environment(cr, SUPERUSER_ID, {"no_mail_to_attendees": True}))
     with registry.cursor() as cr:
         before, own_before, column_before = snapshot(cr)
         if not (own_before and column_before and before.get("op_student", 0) >= 3):

@@ -211,7 +211,7 @@ class MentorBuilders:
     def _create_meeting(cls, mentor, mentees, name, days=3, **vals):
         return (
             cls.env["op.mentor.meeting"]
-            .with_context(mentor_meeting_no_notify=True)
+            .with_context(no_mail_to_attendees=True)
             .create(
                 {
                     "meeting_name": name,

@@ -457,7 +457,7 @@ class TestConcurrency(BaseCase):
         with self.registry.cursor() as cr:
             meeting = (
                 self._env(cr)["op.mentor.meeting"]
-                .with_context(mentor_meeting_no_notify=True)
+                .with_context(no_mail_to_attendees=True)
                 .create(
                     {
                         "meeting_name": "Clicked twice",

@@ -12,6 +12,7 @@ from freezegun import freeze_time
 
 import odoo
 from odoo import Command, api
+from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -137,20 +138,20 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
             first = self.env["op.mentor.meeting"].create(self._vals())
             uid = first.calendar_event_id._mentor_ics_uid()
             with self.mock_mail_gateway():
-                second = first.action_reschedule(START + timedelta(days=2))
+                second = first._action_reschedule(START + timedelta(days=2))
             cancel = self._mails_to(self.student_mentee.partner_id).filtered(lambda m: "Cancelled" in m.subject)
             [old] = _vevents(self._ics(cancel))
             self.assertEqual(old.uid.value, uid, "the old UID is cancelled")
             self.assertEqual(old.sequence.value, "1")
             self.assertEqual(old.status.value, "CANCELLED")
             self.assertIn("METHOD:CANCEL", self._ics(cancel))
-            third = second.action_reschedule(START + timedelta(days=3))
+            third = second._action_reschedule(START + timedelta(days=3))
             self.env["op.mentor.meeting"].create(self._vals(meeting_name="Another", date=START + timedelta(days=5)))
             for partner in (self.student_mentor.partner_id, self.student_mentee.partner_id):
                 live = self._live_events(partner).mentor_meeting_ids - self.meeting
                 self.assertEqual(live.mapped("meeting_name"), ["Another", "Progress review"], partner.name)
                 self.assertEqual(live.mapped("status"), ["scheduled"] * 2)
-            third.action_cancel("illness")
+            third._action_cancel("illness")
             for partner in (self.student_mentor.partner_id, self.student_mentee.partner_id):
                 live = self._live_events(partner).mentor_meeting_ids - self.meeting
                 self.assertEqual(live.mapped("meeting_name"), ["Another"])
@@ -267,7 +268,7 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
         with freeze_time(NOW):
             meeting = self.env["op.mentor.meeting"].create(self._vals())
             cancelled = self.env["op.mentor.meeting"].create(self._vals(meeting_name="Dropped"))
-            cancelled.action_cancel("illness")
+            cancelled._action_cancel("illness")
             meeting.calendar_event_id.attendee_ids.filtered(
                 lambda a: a.partner_id == self.student_mentee.partner_id
             ).do_decline()
@@ -322,6 +323,86 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
         self.assertFalse(event.allday)
         self.assertTrue(event.start and event.stop and event.name)
 
+    def test_bulk_change_writes_the_events_together(self):
+        """A change of many meetings at once is one write of their events per distinct value, not one per
+        meeting: renaming or relinking 20 meetings costs the queries of 5 (calendar's mails blocked: counted
+        elsewhere). A new date is one write too, but calendar's own write then sets up each event's alarms."""
+        self.env["ir.config_parameter"].set_param("calendar.block_mail", "1")
+        Meeting = self.env["op.mentor.meeting"].with_context(tracking_disable=True)
+        with freeze_time(NOW):
+            five = Meeting.create([self._vals(meeting_name=f"Five {i}") for i in range(5)])
+            twenty = Meeting.create([self._vals(meeting_name=f"Twenty {i}") for i in range(20)])
+
+            def count(meetings, vals):
+                self.env.flush_all()
+                self.env.invalidate_all()
+                count0 = self.cr.sql_log_count
+                meetings.write(vals)
+                self.env.flush_all()
+                return self.cr.sql_log_count - count0
+
+            for vals in ({"meeting_name": "Renamed"}, {"meeting_link": "https://meet.example.com/moved"}):
+                with self.subTest(vals=vals):
+                    count(five | twenty, vals)  # warm the caches
+                    self.assertEqual(count(twenty, vals), count(five, vals), f"{vals}: 20 meetings cost as 5")
+        events = (five | twenty).calendar_event_id
+        self.assertEqual(set(events.mapped("name")), {"Renamed"})
+        self.assertEqual(set(events.mapped("videocall_location")), {"https://meet.example.com/moved"})
+        self.assertEqual(set(events.mapped("mentor_ics_sequence")), {2}, "each new link raised every SEQUENCE")
+
+    def test_cancellation_mail_is_queued(self):
+        """The cancellation goes through the mail queue like calendar's other mails to attendees."""
+        with freeze_time(NOW):
+            meeting = self.env["op.mentor.meeting"].create(self._vals())
+            with self.mock_mail_gateway():
+                meeting._action_cancel("illness")
+                self.env.flush_all()
+            [cancel] = self._mails_to(self.student_mentee.partner_id).filtered(lambda m: "Cancelled" in m.subject)
+        self.assertEqual(cancel.state, "outgoing", "queued, sent by the mail queue")
+        self.assertIn("METHOD:CANCEL", self._ics(cancel))
+
+    def test_context_keys_skip_no_rule(self):
+        """An RPC caller (a mentor, an administrator) cannot record a past meeting nor keep the mentees from
+        hearing of their meetings, whatever context it sends: the old switches are gone and calendar's
+        no_mail_to_attendees counts for superuser code only (data files, upgrades, seeding tools)."""
+        keys = {
+            "mentor_meeting_allow_past": True,
+            "mentor_meeting_no_notify": True,
+            "no_mail_to_attendees": True,
+        }
+        past = datetime(2031, 1, 9, 9, 0)
+        mentee = self.student_mentee.partner_id
+        for user in (self.user_mentor, self.user_admin):
+            Meeting = self.env["op.mentor.meeting"].with_user(user).with_context(**keys)
+            with self.subTest(user=user.login), freeze_time(NOW):
+                with self.assertRaisesRegex(ValidationError, "in the future"), self.env.cr.savepoint():
+                    Meeting.create(self._vals(date=past))
+                with self.mock_mail_gateway():
+                    meeting = Meeting.create(self._vals(meeting_name=f"Invited by {user.login}"))
+                    self.env.flush_all()
+                self.assertTrue(self._mails_to(mentee), "the invitation went out")
+                with self.assertRaisesRegex(ValidationError, "in the future"), self.env.cr.savepoint():
+                    meeting.write({"date": past})
+                with self.assertRaisesRegex(ValidationError, "in the future"), self.env.cr.savepoint():
+                    meeting._action_reschedule(past)
+                if user != self.user_admin:
+                    continue  # a portal mentor cancels from the portal's form, which takes no context
+                with self.mock_mail_gateway():
+                    wizard = (
+                        self.env["op.mentor.meeting.close.wizard"]
+                        .with_user(user)
+                        .with_context(**keys)
+                        .create({"meeting_ids": [Command.set(meeting.ids)], "status": "cancel", "reason": "illness"})
+                    )
+                    wizard.action_confirm()
+                    self.env.flush_all()
+                self.assertTrue(
+                    self._mails_to(mentee).filtered(lambda m: "Cancelled" in m.subject), "the cancellation went out"
+                )
+        self.assertEqual(
+            self.env["op.mentor.meeting"].search_count([("date", "=", past)]), 0, "no past meeting recorded"
+        )
+
     # ------------------------------------------------------------
     # Migration 18.0.1.4.0
     # ------------------------------------------------------------
@@ -331,7 +412,7 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
             scheduled = self.env["op.mentor.meeting"].create(self._vals())
             held = self.env["op.mentor.meeting"].create(self._vals(meeting_name="Held"))
             cancelled = self.env["op.mentor.meeting"].create(self._vals(meeting_name="Dropped"))
-            cancelled.action_cancel("illness")
+            cancelled._action_cancel("illness")
         with freeze_time(START + timedelta(hours=2)):
             held.action_done()
         meetings = scheduled | held | cancelled

@@ -163,7 +163,7 @@ class TestMentorDayOne(MentorCommon):
 
     def test_missed_meeting_tells_mentees_with_reason(self):
         with freeze_time(self.meeting.date + timedelta(minutes=20)), self.mock_mail_gateway():
-            self.meeting.with_user(self.user_mentor).action_mark_missed("technical", "My laptop died, sorry Eli.")
+            self.meeting.with_user(self.user_mentor)._action_mark_missed("technical", "My laptop died, sorry Eli.")
         mail = self._mails_to(self.student_mentee)
         self.assertEqual(len(mail), 1)
         self.assertIn("Meeting missed: Weekly check-in", mail.subject)

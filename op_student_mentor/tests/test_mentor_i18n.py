@@ -95,7 +95,7 @@ class TestMentorTranslations(HttpCase, MentorCommon):
         # Babel writes the date in French too
         self.assertRegex(mail.body_html, r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)")
 
-        self.meeting_other.action_cancel("illness")
+        self.meeting_other._action_cancel("illness")
         mail = self._mails(self.meeting_other.calendar_event_id)
         self.assertEqual(mail.subject, "Cancelada: Other check-in")
         self.assertIn("está cancelada", mail.body_html)

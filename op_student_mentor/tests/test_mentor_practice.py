@@ -118,7 +118,7 @@ class TestMentorPractice(MentorCommon):
 
     def test_reschedule_keeps_type_length_and_agenda(self):
         self.meeting.write({"duration": 50, "session_type": "qa", "description": "Questions on recursion."})
-        new = self.meeting.action_reschedule(datetime.now() + timedelta(days=10))
+        new = self.meeting._action_reschedule(datetime.now() + timedelta(days=10))
         self.assertEqual((new.duration, new.session_type, new.description), (50, "qa", "Questions on recursion."))
 
     # ------------------------------------------------------------
@@ -134,7 +134,7 @@ class TestMentorPractice(MentorCommon):
         goal = self._goal(indicator="Comparison table with weighted criteria")
         self.assertEqual(goal.deadline, self.meeting.date.date(), "the next scheduled meeting with the mentee")
         self.assertEqual(goal.student_id, self.student_mentee)
-        self.meeting.action_cancel("illness")
+        self.meeting._action_cancel("illness")
         with freeze_time("2031-03-02"):
             goal = self._goal()
             self.assertEqual(goal.deadline, date(2031, 3, 9), "no session planned: a week")
@@ -289,13 +289,13 @@ class TestMentorPractice(MentorCommon):
         second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", days=10)
         third = self._create_meeting(self.student_mentor, self.student_mentee, "Third", days=17)
         self._mark_done(first, self.user_mentor)
-        second.with_user(self.user_mentor).action_cancel("illness")
+        second.with_user(self.user_mentor)._action_cancel("illness")
         self.assertFalse(self.student_mentee.mentor_at_risk, "one cancelled meeting is not a pattern")
         # a rescheduled meeting is replaced, not missed: it neither counts nor breaks the row
         fourth = self._create_meeting(self.student_mentor, self.student_mentee, "Fourth", days=20)
-        fourth.with_user(self.user_mentor).action_reschedule(fourth.date + timedelta(days=1))
+        fourth.with_user(self.user_mentor)._action_reschedule(fourth.date + timedelta(days=1))
         self.assertFalse(self.student_mentee.mentor_at_risk)
-        third.with_user(self.user_mentor).action_cancel("mentee_unavailable")  # as the portal mentor
+        third.with_user(self.user_mentor)._action_cancel("mentee_unavailable")  # as the portal mentor
         self.assertTrue(self.student_mentee.mentor_at_risk)
         self.assertIn("Two meetings missed or cancelled in a row", self.student_mentee.mentor_at_risk_reason)
         self.assertTrue(self._at_risk_activities())
@@ -304,9 +304,9 @@ class TestMentorPractice(MentorCommon):
     def test_cancelled_meetings_with_a_held_one_between_do_not_flag(self):
         second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", days=10)
         third = self._create_meeting(self.student_mentor, self.student_mentee, "Third", days=17)
-        self.meeting.action_cancel("illness")
+        self.meeting._action_cancel("illness")
         self._mark_done(second)
-        third.action_cancel("illness")
+        third._action_cancel("illness")
         self.assertFalse(self.student_mentee.mentor_at_risk)
         self.assertFalse(self._at_risk_activities())
 
@@ -315,12 +315,12 @@ class TestMentorPractice(MentorCommon):
         self.assertIn("missed", self.env["op.mentor.meeting"]._mentor_missed_statuses())
         past = (
             self.env["op.mentor.meeting"]
-            .with_context(mentor_meeting_no_notify=True, mentor_meeting_allow_past=True)
+            .with_context(no_mail_to_attendees=True)
             .create(self._meeting_vals(date=datetime.now().replace(microsecond=0) - timedelta(days=7)))
         )
-        past.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+        past.with_user(self.user_mentor)._action_mark_missed("mentee_no_show")
         self.assertFalse(self.student_mentee.mentor_at_risk)
-        self.meeting.with_user(self.user_mentor).action_cancel("mentee_unavailable")
+        self.meeting.with_user(self.user_mentor)._action_cancel("mentee_unavailable")
         self.assertTrue(self.student_mentee.mentor_at_risk)
 
     # ------------------------------------------------------------

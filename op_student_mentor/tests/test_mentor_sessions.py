@@ -27,7 +27,7 @@ class TestMeetingClose(MentorCommon):
     def _cancel_at(self, when, meeting=None, reason="illness", note=None, user=None):
         meeting = meeting or self.meeting_march
         with freeze_time(when):
-            meeting.with_user(user or self.user_mentor).action_cancel(reason, note)
+            meeting.with_user(user or self.user_mentor)._action_cancel(reason, note)
         return meeting
 
     # ------------------------------------------------------------
@@ -44,7 +44,7 @@ class TestMeetingClose(MentorCommon):
             ("illness", "x" * 2001, "too long"),
         ):
             with self.subTest(reason=reason), self.assertRaisesRegex(ValidationError, message):
-                meeting.action_cancel(reason, note)
+                meeting._action_cancel(reason, note)
         self.assertEqual(self.meeting.status, "scheduled")
         self.assertFalse(self.meeting.close_reason)
 
@@ -106,17 +106,17 @@ class TestMeetingClose(MentorCommon):
     def test_mark_missed_only_once_started(self):
         meeting = self.meeting_march.with_user(self.user_mentor)
         with freeze_time("2031-03-10 13:00:00"), self.assertRaisesRegex(UserError, "has not started yet"):
-            meeting.action_mark_missed("mentee_no_show")
+            meeting._action_mark_missed("mentee_no_show")
         with freeze_time("2031-03-10 14:20:00"):
             with self.assertRaisesRegex(ValidationError, "Choose the reason"):
-                meeting.action_mark_missed()
-            meeting.action_mark_missed("mentee_no_show", "No answer on the chat either.")
+                meeting._action_mark_missed(None)
+            meeting._action_mark_missed("mentee_no_show", "No answer on the chat either.")
         self.assertRecordValues(
             self.meeting_march,
             [{"status": "missed", "close_reason": "mentee_no_show", "missed_count": 1, "cancel_count": 0}],
         )
         with self.assertRaisesRegex(UserError, "only scheduled meetings"):
-            meeting.action_cancel("illness")
+            meeting._action_cancel("illness")
 
     def test_host_creates_scheduled_meetings_only(self):
         """Through the API a host cannot create a meeting already done, cancelled or missed, nor its reason."""
@@ -142,16 +142,16 @@ class TestMeetingClose(MentorCommon):
         """Missed meetings feed the at-risk alert of the practice: two in a row (cancelled or missed)."""
         second = self._create_meeting(self.student_mentor, self.student_mentee, "Second", date=self.start)
         with freeze_time("2031-03-10 15:00:00"):
-            self.meeting_march.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+            self.meeting_march.with_user(self.user_mentor)._action_mark_missed("mentee_no_show")
             self.assertFalse(self.student_mentee.mentor_at_risk, "one no-show is not a pattern")
-            second.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+            second.with_user(self.user_mentor)._action_mark_missed("mentee_no_show")
         self.assertTrue(self.student_mentee.mentor_at_risk)
         self.assertIn("Two meetings missed or cancelled in a row", self.student_mentee.mentor_at_risk_reason)
 
     @mute_logger("odoo.addons.base.models.ir_rule")
     def test_close_refused_to_others(self):
         for user in (self.user_mentee, self.user_mentor_other, self.user_faculty, self.user_student_other):
-            for action in ("action_cancel", "action_mark_missed"):
+            for action in ("_action_cancel", "_action_mark_missed"):
                 with self.subTest(user=user.login, action=action), self.assertRaises(AccessError):
                     getattr(self.meeting_march.with_user(user), action)("illness")
         self.assertEqual(self.meeting_march.status, "scheduled")
@@ -197,8 +197,8 @@ class TestMeetingClose(MentorCommon):
         self._cancel_at("2031-03-01 10:00:00")
         self._cancel_at("2031-03-10 12:00:00", meeting=late)
         with freeze_time("2031-03-10 15:00:00"):
-            missed.action_mark_missed("mentee_no_show")
-        self.meeting_other.action_cancel("technical")
+            missed._action_mark_missed("mentee_no_show")
+        self.meeting_other._action_cancel("technical")
         measures = ["cancel_count:sum", "late_cancel_count:sum", "missed_count:sum"]
         by_mentor = {mentor: tuple(counts) for mentor, *counts in Meeting._read_group([], ["student_id"], measures)}
         self.assertEqual(by_mentor[self.student_mentor], (2, 1, 1))
@@ -224,7 +224,7 @@ class TestMeetingClose(MentorCommon):
 
     def test_counts_query_count_constant(self):
         """The student form's counts: two grouped reads for any number of students."""
-        self.meeting_other.action_cancel("technical")
+        self.meeting_other._action_cancel("technical")
         everyone = self.env["op.student"].search([])
         self.assertGreater(len(everyone), 4)
 
@@ -265,7 +265,7 @@ class TestMenteeAbsence(MentorCommon):
         with freeze_time("2031-03-01 09:00:00"):
             meeting = self._create_meeting(self.student_mentor, self.both, name, date=datetime(2031, 3, day, 14, 0))
         with freeze_time(f"2031-03-{day} 15:00:00"):
-            meeting.with_user(self.user_mentor).action_mark_missed("mentee_no_show")
+            meeting.with_user(self.user_mentor)._action_mark_missed("mentee_no_show")
         return meeting
 
     def _report_no_shows(self, user=None):

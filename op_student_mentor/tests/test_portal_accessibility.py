@@ -67,11 +67,11 @@ class TestPortalAccessibility(MentorPortalCommon):
         # one meeting in each status, so that every pill is on the lists
         cls.meeting_done = cls._held_meeting("Held session")
         cls.meeting_missed = cls._held_meeting("No-show session", done=False)
-        cls.meeting_missed.action_mark_missed("mentee_no_show", "")
+        cls.meeting_missed._action_mark_missed("mentee_no_show", "")
         cls.meeting_cancelled = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Cancelled session", days=5)
-        cls.meeting_cancelled.action_cancel("illness", "")
+        cls.meeting_cancelled._action_cancel("illness", "")
         moved = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Moved session", days=6)
-        moved.action_reschedule(fields.Datetime.now() + timedelta(days=9))
+        moved._action_reschedule(fields.Datetime.now() + timedelta(days=9))
 
     @classmethod
     def _held_meeting(cls, name, done=True):

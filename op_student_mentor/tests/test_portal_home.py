@@ -58,9 +58,9 @@ class TestPortalHome(MentorPortalCommon):
         self.assertIn("With Eli Mentee", html)
         self.assertIn("With your mentor Maya Mentor", self._home("mentee"))
         # cancelled: the next one comes up
-        self.meeting.action_cancel("illness", "")
+        self.meeting._action_cancel("illness", "")
         self.assertIn(f'data-meeting="{later.id}"', self._home("mentee"))
-        later.action_cancel("illness", "")
+        later._action_cancel("illness", "")
         self.assertNotIn("o_mentor_home_next", self._home("mentee"))
         # nobody else sees a meeting
         self.assertNotIn("o_mentor_home_next", self._home("student_other"))
@@ -69,7 +69,7 @@ class TestPortalHome(MentorPortalCommon):
         self.assertNotIn("Weekly check-in", html)
 
     def test_lists_join_only_meetings_to_come(self):
-        self.meeting.action_cancel("illness", "")
+        self.meeting._action_cancel("illness", "")
         upcoming = self._create_meeting(self.student_mentor, self.student_mentee, "Upcoming check-in", days=4)
         for url, login in (("/my/mentor/meetings", "mentor"), ("/my/mentorship/meetings", "mentee")):
             with self.subTest(url=url):
@@ -127,7 +127,7 @@ class TestPortalPhone(MentorPortalCommon):
         cancelled = cls._create_meeting(
             cls.student_mentor, cls.student_mentee, "Weekly check-in with the whole group of mentees (week 3)", days=5
         )
-        cancelled.action_cancel("illness", "")
+        cancelled._action_cancel("illness", "")
 
     def test_phone_mentor(self):
         self.start_tour("/my", "op_student_mentor_phone_mentor", login="mentor")

@@ -213,7 +213,7 @@ class TestPortalHostileInput(HttpCase, MentorCommon):
         """A scheduled meeting of the mentor; ``past``: it started an hour ago (a no-show can be marked)."""
         if not past:
             return self._create_meeting(self.student_mentor, self.student_mentee, name)
-        return self.Meeting.with_context(mentor_meeting_no_notify=True, mentor_meeting_allow_past=True).create(
+        return self.Meeting.with_context(no_mail_to_attendees=True).create(
             {
                 "meeting_name": name,
                 "meeting_link": "https://meet.example.com/past",
@@ -682,7 +682,7 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
         if route == "new":
             return self.Meeting, "/my/mentor/meetings/new"
         past = route not in ("reschedule", "cancel", "rsvp")
-        meeting = self.Meeting.with_context(mentor_meeting_no_notify=True, mentor_meeting_allow_past=past).create(
+        meeting = self.Meeting.with_context(no_mail_to_attendees=True).create(
             {
                 "meeting_name": f"Matrix {route}",
                 "meeting_link": "https://meet.example.com/matrix",
@@ -870,7 +870,7 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
         """The model refuses a date out of range whatever sends it (backend, import, another addon)."""
         for date in (datetime(9999, 12, 31), datetime(1999, 12, 31), fields.Datetime.now() + timedelta(days=6 * 366)):
             with self.subTest(date=date), self.assertRaisesRegex(ValidationError, "out of range"):
-                self.Meeting.with_context(mentor_meeting_allow_past=True).create(
+                self.Meeting.create(
                     {
                         "meeting_name": "Far away",
                         "meeting_link": "https://meet.example.com/far",
@@ -880,7 +880,7 @@ class TestPortalPostMatrix(HttpCase, MentorCommon):
                     }
                 )
             with self.subTest(date=date, write=True), self.assertRaisesRegex(ValidationError, "out of range"):
-                self.meeting.with_context(mentor_meeting_allow_past=True).write({"date": date})
+                self.meeting.write({"date": date})
         # the window's edges: 2000-01-01 (a past meeting of the records) and five years ahead are fine
-        self.meeting.with_context(mentor_meeting_allow_past=True).write({"date": datetime(2000, 1, 1)})
+        self.meeting.write({"date": datetime(2000, 1, 1)})
         self.meeting.write({"date": fields.Datetime.now() + timedelta(days=5 * 365)})

@@ -529,7 +529,7 @@ class TestMentorPracticePortal(MentorPortalCommon):
             meeting_link="https://meet.example.com/week-12",
         )
         # the session took place: it started a quarter of an hour ago (done is refused before the start)
-        meeting.with_context(mentor_meeting_allow_past=True).date = datetime.now().replace(microsecond=0) - timedelta(minutes=15)
+        meeting.date = datetime.now().replace(microsecond=0) - timedelta(minutes=15)
         self.start_tour(f"/my/mentor/meetings/{meeting.id}", "op_student_mentor_mentor_week", login="mentor")
         self.assertEqual(meeting.status, "done")
         followup = self.Followup.search([("meeting_id", "=", meeting.id)])

@@ -613,7 +613,7 @@ class TestAccessWorkflow(MentorSecurityCommon):
     @mute_logger(*RULE_LOGGERS)
     def test_meeting_status_goes_through_workflow(self):
         meeting = self.meeting.with_user(self.user_mentor)
-        meeting.action_cancel("mentor_unavailable")
+        meeting._action_cancel("mentor_unavailable")
         with self.assertRaises(UserError), self.env.cr.savepoint():
             meeting.write({"status": "scheduled"})  # a cancelled meeting stays cancelled
         with self.assertRaises(UserError), self.env.cr.savepoint():
@@ -643,7 +643,7 @@ class TestAccessWorkflow(MentorSecurityCommon):
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.meeting.with_user(self.user_mentor).write({"rescheduled_from_id": self.meeting_other.id})
         self.assertFalse(self.meeting_other.rescheduled_to_ids)
-        new_meeting = self.meeting.with_user(self.user_mentor).action_reschedule(self.meeting.date + timedelta(days=7))
+        new_meeting = self.meeting.with_user(self.user_mentor)._action_reschedule(self.meeting.date + timedelta(days=7))
         self.assertEqual(new_meeting.rescheduled_from_id, self.meeting)
 
     def test_mentor_reads_own_allocation_without_internal_fields(self):

@@ -96,7 +96,7 @@ class TestParentConsent(ParentCommon):
     def test_existing_meetings_can_still_be_moved(self):
         """Meetings planned before the school switched the consent on are not the first one: they move."""
         self._set_parent_settings(consent_required=True)
-        new = self.meeting.with_user(self.user_mentor).action_reschedule(self.meeting.date + timedelta(days=1))
+        new = self.meeting.with_user(self.user_mentor)._action_reschedule(self.meeting.date + timedelta(days=1))
         self.assertEqual(new.status, "scheduled")
 
     # ------------------------------------------------------------
@@ -110,7 +110,7 @@ class TestParentConsent(ParentCommon):
         consent._mentor_give(self.parent, "portal")
         group = self._create_meeting(self.student_mentor, self.student_mentee | self.student_mentee_2, "Group")
         past = self._create_meeting(self.student_mentor, self.student_mentee, "Held")
-        past.with_context(mentor_meeting_allow_past=True).sudo().write({"date": datetime.now() - timedelta(days=2)})
+        past.sudo().write({"date": datetime.now() - timedelta(days=2)})
         past.action_done()
         parent_env_consent = consent.with_user(self.user_parent)
         cancelled = parent_env_consent._mentor_withdraw(self.parent, "  We moved abroad.  ")
@@ -212,10 +212,10 @@ class TestParentConsent(ParentCommon):
         self.assertNotIn(meeting.meeting_link, self._parent_mails().body_html, "the link only when allowed")
         self._set_parent_settings(show_link=True)
         with self.mock_mail_gateway():
-            moved = meeting.with_user(self.user_mentor).action_reschedule(meeting.date + timedelta(days=1))
+            moved = meeting.with_user(self.user_mentor)._action_reschedule(meeting.date + timedelta(days=1))
         self.assertIn("moved", self._parent_mails().subject)
         self.assertIn(moved.meeting_link, self._parent_mails().body_html)
         with self.mock_mail_gateway():
-            moved.with_user(self.user_mentor).action_cancel(reason="illness")
+            moved.with_user(self.user_mentor)._action_cancel(reason="illness")
         self.assertIn("cancelled", self._parent_mails().subject)
         self.assertFalse(self._parent_mails(self.parent_other), "never another family's")

@@ -13,7 +13,7 @@ class TestParentPortal(ParentPortalCommon):
         super().setUpClass()
         cls.meeting.meeting_link = "https://meet.example.com/eli-weekly"
         cls.past = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Held before")
-        cls.past.with_context(mentor_meeting_allow_past=True).write({"date": datetime.now() - timedelta(days=9)})
+        cls.past.write({"date": datetime.now() - timedelta(days=9)})
         cls.past.action_done()
         cls.past.meeting_link = "https://meet.example.com/eli-held"
         Followup = cls.env["op.mentor.followup"]

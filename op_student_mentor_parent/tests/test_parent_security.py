@@ -31,7 +31,7 @@ class TestParentSecurity(ParentCommon):
         cls.followup.visibility = "mentee"  # shared with the child: still not the parent's to read
         cls.goal = cls.env["op.mentor.goal"].create({"followup_id": cls.followup.id, "name": "Shared goal"})
         held = cls._create_meeting(cls.student_mentor, cls.student_mentee, "Held")
-        held.with_context(mentor_meeting_allow_past=True).write({"date": datetime.now() - timedelta(days=2)})
+        held.write({"date": datetime.now() - timedelta(days=2)})
         held.action_done()
         cls.rating = cls.env["op.mentor.meeting.rating"].create(
             {"meeting_id": held.id, "student_id": cls.student_mentee.id, "rating": 4}
