@@ -31,7 +31,7 @@ DATE_MAX_YEARS_AHEAD = 5
 class OpMentorMeeting(models.Model):
     _name = "op.mentor.meeting"
     _description = "Mentor Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.workflow.mixin"]
     _order = "date desc, id desc"
     _rec_name = "meeting_name"
 
@@ -701,27 +701,21 @@ class OpMentorMeeting(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    _TRANSITIONS = {
+    # The workflow (op.mentor.workflow.mixin); access is the record rules'.
+    _mentor_transitions = {
         "done": ("scheduled",),
         "cancel": ("scheduled",),
         "missed": ("scheduled",),
         "reschedule": ("scheduled",),
     }
 
-    def _check_status_update(self, status):
-        """The one place that decides which meeting may move to ``status``; access is the record rules'."""
-        labels = dict(self._fields["status"]._description_selection(self.env))
-        for meeting in self:
-            if meeting.status not in self._TRANSITIONS.get(status, ()):
-                raise UserError(
-                    self.env._(
-                        "Meeting %(name)s is %(current)s; only scheduled meetings can be %(target)s.",
-                        name=meeting.meeting_name,
-                        current=labels[meeting.status].lower(),
-                        target=labels[status].lower(),
-                    )
-                )
-        self.check_access("write")
+    def _mentor_status_refusal(self, current, target):
+        return self.env._(
+            "Meeting %(name)s is %(current)s; only scheduled meetings can be %(target)s.",
+            name=self.meeting_name,
+            current=current.lower(),
+            target=target.lower(),
+        )
 
     def _mentor_resolve_inactivity(self):
         """A meeting held closes the inactivity alert of the allocations it concerns (as superuser)."""
