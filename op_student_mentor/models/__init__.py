@@ -1,7 +1,13 @@
+# isort: off
+# First the mixins that the models below inherit (a model's parents must be in the registry before it).
+from . import op_mentor_workflow_mixin, op_mentor_eligibility, op_mentor_escalation
+
+# isort: on
 from . import (
     calendar_alarm_manager,
     calendar_attendee,
     calendar_event,
+    hr_employee,
     ir_actions_report,
     op_faculty,
     op_mentor_allocation,
