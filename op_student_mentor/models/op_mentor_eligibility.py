@@ -89,7 +89,7 @@ class OpMentorEligibility(models.AbstractModel):
     def _cron_check_mentor_eligibility(self):
         """Daily: an activity for the administrators on each approved application whose mentor's own
         latest results fell below the rules (no revocation); closed when the mentor meets them again.
-        Run by the cron's user, OdooBot, an administrator of the program: no sudo needed."""
+        The cron runs as its user, the superuser (uid 1) that installed it: no sudo needed."""
         activity_xmlid = "op_student_mentor.mail_act_mentor_eligibility"
         approved = self.search([("status", "=", "approve")])
         admins = self.env["res.users"]._mentor_admin_users()
