@@ -1,11 +1,14 @@
-# The meeting's mixins first: a model is built after the models it inherits.
+# isort: off
+# First the mixins that the models below inherit (a model's parents must be in the registry before it).
+from . import op_mentor_workflow_mixin, op_mentor_eligibility, op_mentor_escalation
 from . import op_mentor_meeting_agenda, op_mentor_meeting_calendar, op_mentor_meeting_notification
 
-# isort: split
+# isort: on
 from . import (
     calendar_alarm_manager,
     calendar_attendee,
     calendar_event,
+    hr_employee,
     ir_actions_report,
     op_faculty,
     op_mentor_allocation,

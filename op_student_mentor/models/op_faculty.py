@@ -34,6 +34,7 @@ class OpFaculty(models.Model):
         plain search: look it up as superuser, limited to this user's links.
         """
         user = self.env.user
+        # sudo: limited to this user's own links (see above)
         faculty = self.sudo().search(
             ["|", ("partner_id", "=", user.partner_id.id), ("emp_id.user_id", "=", user.id)],
             limit=1,
@@ -41,22 +42,11 @@ class OpFaculty(models.Model):
         return faculty.sudo(False)
 
     def _mentor_users(self):
-        """The internal users of these faculty (same contact, or the faculty's employee), as superuser."""
+        """The internal users of these faculty (same contact, or the faculty's employee)."""
+        # sudo: the escalation (cron or administrator) reads the employee's user, an HR field
+        faculty = self.sudo()
         return (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                ["|", ("partner_id", "in", self.sudo().partner_id.ids), ("id", "in", self.sudo().emp_id.user_id.ids)]
-            )
+            faculty.env["res.users"]
+            .search(["|", ("partner_id", "in", faculty.partner_id.ids), ("id", "in", faculty.emp_id.user_id.ids)])
             .filtered(lambda user: not user.share)
         )
-
-
-class HrEmployee(models.Model):
-    _inherit = "hr.employee"
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "user_id" in vals:
-            _mentor_links_changed(self.env)
-        return result

@@ -1,19 +1,15 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-MENTOR_ADMIN = "op_student_mentor.group_op_mentor_admin"
-
-INACTIVITY_ACTIVITY = "op_student_mentor.mail_act_mentor_inactivity"
+from .res_users import MENTOR_ADMIN
 
 
 class OpMentorAllocation(models.Model):
     _name = "op.mentor.allocation"
     _description = "Mentor Allocation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.escalation.mixin"]
     _order = "id desc"
 
     # ------------------------------------------------------------
@@ -125,19 +121,16 @@ class OpMentorAllocation(models.Model):
             if allocation.application_id:
                 allocation.faculty_id = allocation.application_id.faculty_id
                 continue
-            approved = (
-                self.env["op.mentor.details"]
-                .sudo()
-                .search(
-                    [
-                        ("student_id", "=", allocation.mentor_id.id),
-                        ("status", "=", "approve"),
-                        ("batch_id", "=", allocation.batch_id.id),
-                    ],
-                    limit=1,
-                )
+            # a stored compute: run as superuser by the ORM, whoever changes the mentor or batch
+            approved = self.env["op.mentor.details"].search(
+                [
+                    ("student_id", "=", allocation.mentor_id.id),
+                    ("status", "=", "approve"),
+                    ("batch_id", "=", allocation.batch_id.id),
+                ],
+                limit=1,
             )
-            allocation.faculty_id = approved.faculty_id.sudo(False) or allocation.faculty_id
+            allocation.faculty_id = approved.faculty_id or allocation.faculty_id
 
     @api.depends("mentor_id", "mentor_mentee_count", "mentor_capacity_limit")
     def _compute_mentor_load_display(self):
@@ -206,10 +199,8 @@ class OpMentorAllocation(models.Model):
     @api.constrains("student_ids", "mentor_id", "batch_id", "course_id")
     def _check_mentees(self):
         # One search of the enrolments for the whole batch (bulk approval), matched in memory.
-        enrolments = (
-            self.env["op.student.course"]
-            .sudo()
-            .search([("batch_id", "in", self.batch_id.ids), ("student_id", "in", self.student_ids.ids)])
+        enrolments = self.env["op.student.course"].search(
+            [("batch_id", "in", self.batch_id.ids), ("student_id", "in", self.student_ids.ids)]
         )
         enrolled = {(e.student_id.id, e.batch_id.id, e.course_id.id) for e in enrolments}
         for allocation in self:
@@ -224,7 +215,7 @@ class OpMentorAllocation(models.Model):
                     self.env._(
                         "Mentees must be enrolled in batch %(batch)s: %(students)s is not.",
                         batch=allocation.batch_id.display_name,
-                        students=", ".join(outsiders.sudo().mapped("name")),
+                        students=", ".join(outsiders.mapped("name")),
                     )
                 )
 
@@ -235,8 +226,7 @@ class OpMentorAllocation(models.Model):
             return
         # One search for the whole batch (bulk approval); then (batch, mentee) -> active allocations.
         others = (
-            self.sudo()
-            .with_context(active_test=False)
+            self.with_context(active_test=False)
             .search([("batch_id", "in", allocations.batch_id.ids), ("student_ids", "in", allocations.student_ids.ids)])
             .filtered("active")  # read from the cache: an archive in this transaction counts
         )
@@ -254,7 +244,7 @@ class OpMentorAllocation(models.Model):
                     self.env._(
                         "%(students)s already has an active mentor in batch %(batch)s (%(allocation)s). "
                         "A mentee can have one active allocation per batch.",
-                        students=", ".join(taken.sudo().mapped("name")),
+                        students=", ".join(taken.mapped("name")),
                         batch=allocation.batch_id.display_name,
                         allocation=holder.name,
                     )
@@ -272,14 +262,10 @@ class OpMentorAllocation(models.Model):
         unnamed = [vals for vals in vals_list if vals.get("name", new) == new]
         if unnamed:
             # The sequence is looked up once per batch; each code is then one nextval (bulk approval).
-            sequence = (
-                self.env["ir.sequence"]
-                .sudo()
-                .search(
-                    [("code", "=", "op.mentor.allocation"), ("company_id", "in", [self.env.company.id, False])],
-                    order="company_id",
-                    limit=1,
-                )
+            sequence = self.env["ir.sequence"].search(
+                [("code", "=", "op.mentor.allocation"), ("company_id", "in", [self.env.company.id, False])],
+                order="company_id",
+                limit=1,
             )
             for vals in unnamed:
                 vals["name"] = sequence._next() if sequence else new
@@ -304,13 +290,13 @@ class OpMentorAllocation(models.Model):
     def _unlink_except_with_followups(self):
         """Follow-ups are the history of an allocation: it is archived, not deleted (the foreign key
         restricts too; this says it clearly)."""
-        used = self.env["op.mentor.followup"].sudo()._read_group([("allocation_id", "in", self.ids)], ["allocation_id"])
+        used = self.env["op.mentor.followup"]._read_group([("allocation_id", "in", self.ids)], ["allocation_id"])
         if used:
             raise UserError(
                 self.env._(
                     "Allocation %(allocation)s has follow-ups; archive it instead of deleting it, "
                     "so that its history is kept.",
-                    allocation=used[0][0].sudo().name,
+                    allocation=used[0][0].name,
                 )
             )
 
@@ -333,22 +319,24 @@ class OpMentorAllocation(models.Model):
     def _notify_approval(self):
         """On approval the mentor learns they are a mentor and who their mentees are, each mentee who their
         mentor is: one e-mail per person, in that person's language (portal users have no inbox; the
-        e-mails link to their portal pages). Sent as superuser: the approver need not read the templates."""
-        allocations = self.sudo()
+        e-mails link to their portal pages)."""
+        allocations = self
         if not allocations:
             return
         layout = "mail.mail_notification_light"
+        # sudo: sending mail, the Odoo way (the approver need not read nor edit the templates)
+        Template = self.env["mail.template"].sudo()
         # batched (bulk approval): one rendering per language, one insert of all the mails
-        self.env.ref("op_student_mentor.mail_template_mentor_allocation_mentor").sudo().send_mail_batch(
+        Template.env.ref("op_student_mentor.mail_template_mentor_allocation_mentor").send_mail_batch(
             allocations.filtered("mentor_id.partner_id").ids, email_layout_xmlid=layout
         )
         mentors_of = {}
         for allocation in allocations:
             for mentee in allocation.student_ids:
                 mentors_of.setdefault(mentee.id, []).append(allocation)
-        mentees = self.env["op.student"].sudo().browse(list(mentors_of)).filtered("partner_id")
+        mentees = self.env["op.student"].browse(list(mentors_of)).filtered("partner_id")
         if mentees:
-            self.env.ref("op_student_mentor.mail_template_mentor_allocation_mentee").sudo().with_context(
+            Template.env.ref("op_student_mentor.mail_template_mentor_allocation_mentee").with_context(
                 mentee_allocations={
                     sid: [(a.mentor_id.name, a.batch_id.name, a.course_id.name) for a in allocs]
                     for sid, allocs in mentors_of.items()
@@ -401,7 +389,7 @@ class OpMentorAllocation(models.Model):
     def _check_mentor_capacity(self, loads_before):
         """Refuse a change that takes a mentor above their mentee limit, unless an administrator
         recorded an override reason on the allocation (then the override is posted in its chatter)."""
-        allocations = self.sudo().filtered("active")
+        allocations = self.filtered("active")
         mentors = allocations.mentor_id
         if not mentors:
             return
@@ -447,12 +435,6 @@ class OpMentorAllocation(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
-    def action_mentor_check_inactivity(self):
-        """The daily check, now, on these allocations (administrators)."""
-        self.check_access("write")
-        self.sudo()._mentor_check_inactivity()
-        return True
-
     def action_view_meetings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("op_student_mentor.op_mentor_meeting_action")
@@ -470,159 +452,3 @@ class OpMentorAllocation(models.Model):
             context={"default_allocation_id": self.id},
         )
         return action
-
-    # ------------------------------------------------------------
-    # INACTIVITY AND ESCALATION
-    # ------------------------------------------------------------
-
-    @api.model
-    def _cron_mentor_inactivity(self):
-        """Daily: alert the faculty of allocations without a meeting held or with an overdue follow-up."""
-        self.search([("student_ids", "!=", False)])._mentor_check_inactivity()
-
-    def _mentor_last_meeting_held(self):
-        """{allocation id: date of the latest done meeting of its mentor with one of its mentees}, one query."""
-        if not self.ids:
-            return {}
-        groups = (
-            self.env["op.mentor.meeting"]
-            .sudo()
-            ._read_group(
-                [
-                    ("status", "=", "done"),
-                    ("student_id", "in", self.mentor_id.ids),
-                    ("meeting_students", "in", self.student_ids.ids),
-                ],
-                ["student_id", "meeting_students"],
-                ["date:max"],
-            )
-        )
-        last = {(mentor.id, mentee.id): held for mentor, mentee, held in groups}
-        return {
-            allocation.id: max(
-                (
-                    last[(allocation.mentor_id.id, mentee_id)]
-                    for mentee_id in allocation.student_ids.ids
-                    if (allocation.mentor_id.id, mentee_id) in last
-                ),
-                default=None,
-            )
-            for allocation in self
-        }
-
-    def _mentor_check_inactivity(self):
-        """Raise, escalate or close the inactivity alert of each allocation (as superuser): a run never
-        schedules an activity twice, whatever the number of runs a day."""
-        Settings = self.env["res.config.settings"]
-        days = Settings._mentor_setting("inactivity_days")
-        extra_days = Settings._mentor_setting("escalation_days")
-        today = fields.Date.context_today(self)
-        allocations = self.filtered(lambda a: a.active and a.student_ids)
-        last_held = allocations._mentor_last_meeting_held()
-        overdue = dict(
-            self.env["op.mentor.followup"]
-            .sudo()
-            ._read_group(
-                [("allocation_id", "in", allocations.ids), ("status", "=", "scheduled"), ("meeting_date", "<", today)],
-                ["allocation_id"],
-                ["meeting_date:min"],
-            )
-        )
-        for allocation in allocations:
-            reasons = allocation._mentor_inactivity_reasons(
-                today, days, last_held.get(allocation.id), overdue.get(allocation)
-            )
-            if not reasons:
-                if allocation.escalation_state != "none":
-                    allocation._mentor_escalation_resolve(
-                        self.env._("No longer inactive: the inactivity alert is closed.")
-                    )
-                continue
-            if allocation.escalation_state == "none":
-                allocation._mentor_escalate("faculty", reasons, today)
-            elif allocation.escalation_state == "faculty" and today >= allocation.escalation_date + timedelta(
-                days=extra_days
-            ):
-                allocation._mentor_escalate("admin", reasons, today)
-
-    def _mentor_inactivity_reasons(self, today, days, last_held, overdue_since):
-        self.ensure_one()
-        reasons = []
-        started = self.date_start or self.create_date.date()
-        since = max(last_held.date(), started) if last_held else started
-        if (today - since).days >= days:
-            if last_held and last_held.date() >= started:
-                reasons.append(
-                    self.env._(
-                        "No meeting held for %(days)s days (last one on %(date)s).",
-                        days=(today - since).days,
-                        date=since,
-                    )
-                )
-            else:
-                reasons.append(
-                    self.env._(
-                        "No meeting held in the %(days)s days since the mentoring started (%(date)s).",
-                        days=(today - since).days,
-                        date=since,
-                    )
-                )
-        if overdue_since:
-            reasons.append(self.env._("A follow-up is overdue since %(date)s.", date=overdue_since))
-        return reasons
-
-    def _mentor_escalate(self, stage, reasons, today):
-        """Alert the faculty (stage ``faculty``) or the Mentorship Administrators (stage ``admin``)."""
-        self.ensure_one()
-        admins = (
-            self.env.ref("op_student_mentor.group_op_mentor_admin")
-            .sudo()
-            .users.filtered(lambda u: u.active and not u.share)
-        )
-        users = self.faculty_id._mentor_users() if stage == "faculty" else admins
-        if not users:  # a faculty without a user: straight to the administrators
-            stage, users = "admin", admins
-        activity_type = self.env.ref(INACTIVITY_ACTIVITY)
-        already = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
-        note = "\n".join(reasons)
-        summary = (
-            self.env._(
-                "Mentoring %(allocation)s of %(mentor)s is inactive", allocation=self.name, mentor=self.mentor_id.name
-            )
-            if stage == "faculty"
-            else self.env._(
-                "Escalated: mentoring %(allocation)s of %(mentor)s is still inactive",
-                allocation=self.name,
-                mentor=self.mentor_id.name,
-            )
-        )
-        for user in users - already:
-            self.activity_schedule(INACTIVITY_ACTIVITY, summary=summary, note=note, user_id=user.id)
-        self.write({"escalation_state": stage, "escalation_date": today, "escalation_reason": note})
-
-    def _mentor_escalation_resolve(self, feedback):
-        """Close the inactivity alert: the activities are marked done with ``feedback`` (as superuser)."""
-        alerted = self.sudo().filtered(lambda a: a.escalation_state != "none")
-        if not alerted:
-            return
-        alerted.activity_feedback([INACTIVITY_ACTIVITY], feedback=feedback)
-        alerted.write({"escalation_state": "none", "escalation_date": False, "escalation_reason": False})
-
-    @api.model
-    def _mentor_resolve_inactivity(self, meetings):
-        """A meeting held (``meetings``, just done) closes the inactivity alert of the allocations it concerns."""
-        allocations = self.sudo().search(  # as the system: the mentor who closes the meeting cannot read them
-            [("mentor_id", "in", meetings.student_id.ids), ("escalation_state", "!=", "none")]
-        )
-        for allocation in allocations:
-            held = meetings.filtered(
-                lambda m, a=allocation: m.student_id == a.mentor_id and m.meeting_students & a.student_ids
-            )[:1]
-            if held:
-                allocation._mentor_escalation_resolve(
-                    self.env._(
-                        "Meeting %(meeting)s held on %(date)s: the inactivity alert is closed.",
-                        meeting=held.meeting_name,
-                        date=fields.Date.to_string(held.date.date()),
-                    )
-                )

@@ -2,7 +2,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import plaintext2html
 
 from .op_student import format_percentage
 
@@ -10,7 +9,7 @@ from .op_student import format_percentage
 class OpMentorDetails(models.Model):
     _name = "op.mentor.details"
     _description = "Mentor Application"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.workflow.mixin", "op.mentor.eligibility.mixin"]
     _order = "id desc"
     # The nominating faculty answers the administrator and a rejection on any of her applications,
     # which she may read but only edit as drafts (record rules): posting needs read access only.
@@ -133,9 +132,9 @@ class OpMentorDetails(models.Model):
             if is_admin and not application.faculty_id.faculty_subject_ids:
                 application.allowed_course_ids = Course.search([])
             else:
-                application.allowed_course_ids = Course.search(
-                    [("subject_ids", "in", application.faculty_id.sudo().faculty_subject_ids.ids)]
-                )
+                # sudo: OpenEduCat's "Faculty Login rule" hides a faculty's own record from them
+                subjects = application.faculty_id.sudo().faculty_subject_ids
+                application.allowed_course_ids = Course.search([("subject_ids", "in", subjects.ids)])
 
     @api.depends("course_id", "batch_id")
     def _compute_allowed_student_ids(self):
@@ -146,6 +145,7 @@ class OpMentorDetails(models.Model):
     def _compute_allowed_candidate_ids(self):
         for application in self:
             students = application._batch_students()
+            # sudo: other faculty's applications decide who is taken; only their students are used
             taken = (
                 self.sudo()
                 .search(
@@ -158,8 +158,8 @@ class OpMentorDetails(models.Model):
                 )
                 .student_id
             )
-            graded = self.env["op.marksheet.line"].sudo().search([("student_id", "in", students.ids)]).student_id
-            application.allowed_candidate_ids = (students & graded.sudo(False)) - taken.sudo(False)
+            graded = self.env["op.marksheet.line"].search([("student_id", "in", students.ids)]).student_id
+            application.allowed_candidate_ids = (students & graded) - taken.sudo(False)
 
     @api.depends("student_id", "batch_id")
     def _compute_gradebook_id(self):
@@ -171,7 +171,7 @@ class OpMentorDetails(models.Model):
     @api.depends("gradebook_id.percentage")
     def _compute_percentage(self):
         for application in self:
-            application.percentage = application.gradebook_id.sudo().percentage
+            application.percentage = application.gradebook_id.percentage
 
     @api.depends("percentage")
     def _compute_percentage_display(self):
@@ -183,18 +183,6 @@ class OpMentorDetails(models.Model):
         for application in self:
             application.achivement_ids = application.student_id.achievement_ids
             application.skill_ids = application.student_id.skill_ids
-
-    @api.depends("percentage", "student_id", "gradebook_id")
-    def _compute_eligibility(self):
-        has_rules = self._eligibility_rules_set()
-        for application in self:
-            if not has_rules or not application.student_id:
-                # nothing to judge: no banner (a blank form, or a program without rules)
-                application.eligibility_status = application.eligibility_reasons = False
-                continue
-            failures, passes = application._eligibility_check(application.percentage)
-            application.eligibility_status = "fails" if failures else "meets"
-            application.eligibility_reasons = "\n".join(failures or passes)
 
     def _compute_allocation_count(self):
         counts = dict(
@@ -291,9 +279,10 @@ class OpMentorDetails(models.Model):
         # Two faculty nominating the same student at once, each in their own transaction, would both
         # pass the search below (neither sees the other's new application): the student's row lock
         # makes the second wait for the first, then replay on fresh data, where it finds the duplicate.
-        to_check.student_id.sudo()._mentor_lock()
+        to_check.student_id._mentor_lock()
         # One search for the whole batch (bulk approval), then matched in memory. Only a student who is a
         # mentor or pending approval in the batch is taken: a draft (maybe a forgotten autosave) only warns.
+        # sudo: a duplicate may be another faculty's application
         candidates = self.sudo().search(
             [
                 ("student_id", "in", to_check.student_id.ids),
@@ -335,7 +324,7 @@ class OpMentorDetails(models.Model):
     @api.constrains("gradebook_id", "student_id")
     def _check_gradebook(self):
         for application in self:
-            if application.gradebook_id.sudo().student_id != application.student_id:
+            if application.gradebook_id.student_id != application.student_id:
                 raise ValidationError(
                     self.env._(
                         "The gradebook record must be a marksheet line of %(student)s.",
@@ -406,28 +395,30 @@ class OpMentorDetails(models.Model):
         allocations._notify_approval()
         return True
 
-    def action_reject(self, reason=None):
-        """Without a reason, open the wizard that asks for it."""
-        if not reason:
-            self._check_status_update("reject")
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Reject Mentor Application"),
-                "res_model": "op.mentor.reject.wizard",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_application_ids": self.ids},
-            }
-        if not reason.strip():
-            raise UserError(self.env._("A rejection needs a reason."))
+    def action_reject(self):
+        """Open the wizard that asks for the reason (it calls ``_action_reject``)."""
         self._check_status_update("reject")
-        self._set_status("reject", rejection_reason=reason.strip())
-        self._activity_update()
-        return True
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Mentor Application"),
+            "res_model": "op.mentor.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_application_ids": self.ids},
+        }
 
     def action_draft(self):
         self._check_status_update("draft")
         self._set_status("draft", rejection_reason=False)
+        self._activity_update()
+        return True
+
+    def _action_reject(self, reason):
+        """Reject with ``reason`` (the reject wizard): the faculty is told why."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("A rejection needs a reason."))
+        self._check_status_update("reject")
+        self._set_status("reject", rejection_reason=reason.strip())
         self._activity_update()
         return True
 
@@ -441,35 +432,34 @@ class OpMentorDetails(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    _TRANSITIONS = {
+    # The workflow (op.mentor.workflow.mixin): who may move an application, from which status.
+    _mentor_transitions = {
         "pending": ("draft",),
         "approve": ("pending",),
         "reject": ("pending",),
         "draft": ("reject", "pending"),
     }
 
-    def _check_status_update(self, status):
-        """The one place that decides who may move an application to ``status``."""
-        labels = dict(self._fields["status"]._description_selection(self.env))
+    def _mentor_status_group_check(self, status):
         if status in ("approve", "reject", "draft") and not self.env.user.has_group(
             "op_student_mentor.group_op_mentor_admin"
         ):
             raise AccessError(
                 self.env._("Only a mentorship administrator can approve, reject or reset mentor applications.")
             )
-        for application in self:
-            if application.status not in self._TRANSITIONS[status]:
-                raise UserError(
-                    self.env._(
-                        "Application %(name)s is %(current)s; it cannot be moved to %(target)s.",
-                        name=application.name,
-                        current=labels[application.status],
-                        target=labels[status],
-                    )
-                )
-            if status == "pending":
-                # Submitting is writing: the record rules say whose applications these are.
-                application.check_access("write")
+
+    def _mentor_status_access(self, status):
+        if status == "pending":
+            # Submitting is writing: the record rules say whose applications these are.
+            self.check_access("write")
+
+    def _mentor_status_refusal(self, current, target):
+        return self.env._(
+            "Application %(name)s is %(current)s; it cannot be moved to %(target)s.",
+            name=self.name,
+            current=current,
+            target=target,
+        )
 
     def _set_status(self, status, **extra):
         # Re-read the status under a row lock so two concurrent decisions cannot both pass.
@@ -482,13 +472,13 @@ class OpMentorDetails(models.Model):
         )
         current = dict(self.env.cr.fetchall())
         self.invalidate_recordset(["status"])
-        allowed = self._TRANSITIONS[status]
+        allowed = self._mentor_transitions[status]
         stale = self.filtered(lambda a: current.get(a.id) not in allowed)
         if stale:
             raise UserError(
                 self.env._("Application %(name)s was changed by someone else meanwhile; reload it.", name=stale[0].name)
             )
-        self.with_context(mentor_status_update=True).sudo().write(dict(status=status, **extra))
+        self.with_context(mentor_status_update=True).write(dict(status=status, **extra))
 
     def _create_allocations(self):
         vals_list = [
@@ -498,140 +488,11 @@ class OpMentorDetails(models.Model):
                 "course_id": application.course_id.id,
                 "batch_id": application.batch_id.id,
                 "student_ids": [fields.Command.set(application.student_detail_ids.ids)],
-                "capacity_override_reason": application.sudo().capacity_override_reason or False,
+                "capacity_override_reason": application.capacity_override_reason or False,
             }
             for application in self
         ]
-        return self.env["op.mentor.allocation"].sudo().create(vals_list)
-
-    # ------------------------------------------------------------
-    # ELIGIBILITY
-    # ------------------------------------------------------------
-
-    def _eligibility_check(self, percentage):
-        """(failures, passes): the reasons this application's candidate does / does not meet each rule,
-        ``percentage`` being the exam result judged (the application's, or the latest one)."""
-        self.ensure_one()
-        setting = self.env["res.config.settings"]._mentor_setting
-        student = self.student_id.sudo()
-        failures, passes = [], []
-        checks = [
-            (
-                setting("min_percentage"),
-                lambda: percentage,
-                self.env._("Exam result %(value).2f%% is below the minimum of %(minimum).2f%%."),
-                self.env._("Exam result %(value).2f%% reaches the minimum of %(minimum).2f%%."),
-            ),
-            (
-                setting("min_achievements"),
-                lambda: len(student.achievement_ids),
-                self.env._("%(value)s achievements recorded, %(minimum)s required."),
-                self.env._("%(value)s achievements recorded (%(minimum)s required)."),
-            ),
-            (
-                setting("min_skills"),
-                lambda: len(student.skill_ids),
-                self.env._("%(value)s skills recorded, %(minimum)s required."),
-                self.env._("%(value)s skills recorded (%(minimum)s required)."),
-            ),
-        ]
-        for minimum, get_value, fails, meets in checks:
-            if not minimum:
-                continue  # rule switched off
-            value = get_value()
-            if value < minimum:
-                failures.append(fails % {"value": value, "minimum": minimum})
-            else:
-                passes.append(meets % {"value": value, "minimum": minimum})
-        if not failures and not passes:
-            passes.append(self.env._("No eligibility rule is set in the program's settings."))
-        return failures, passes
-
-    @api.model
-    def _eligibility_rules_set(self):
-        setting = self.env["res.config.settings"]._mentor_setting
-        return any(setting(rule) for rule in ("min_percentage", "min_achievements", "min_skills"))
-
-    def _check_eligibility(self):
-        for application in self:
-            failures, _passes = application._eligibility_check(application.percentage)
-            if failures:
-                raise ValidationError(
-                    self.env._(
-                        "%(student)s does not meet the eligibility rules of the program (application %(name)s):\n"
-                        "%(reasons)s\nReject the application, or change the rules in the settings.",
-                        student=application.student_id.name,
-                        name=application.name,
-                        reasons="\n".join(failures),
-                    )
-                )
-
-    @api.model
-    def _cron_check_mentor_eligibility(self):
-        """Daily: an activity for the administrators on each approved application whose mentor's own
-        latest results fell below the rules (no revocation); closed when the mentor meets them again."""
-        activity_xmlid = "op_student_mentor.mail_act_mentor_eligibility"
-        approved = self.sudo().search([("status", "=", "approve")])
-        admins = self._mentor_admin_users()
-        activity_type = self.env.ref(activity_xmlid)
-        open_activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", approved.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        )
-        flagged = set(open_activities.mapped("res_id"))
-        to_close = self.browse()
-        vals_list = []
-        for application in approved:
-            latest = application._latest_marksheet_line() or application.gradebook_id
-            failures, _passes = application._eligibility_check(latest.sudo().percentage)
-            if not failures:
-                if application.id in flagged:
-                    to_close |= application
-                continue
-            if application.id in flagged:
-                continue  # already flagged: one activity, not one per run
-            note = self.env._(
-                "%(student)s, an approved mentor, no longer meets the eligibility rules:\n%(reasons)s\n"
-                "Review whether they should keep mentoring; nothing was revoked.",
-                student=application.student_id.name,
-                reasons="\n".join(failures),
-            )
-            for admin in admins:
-                vals_list.append(
-                    {
-                        "activity_type_id": activity_type.id,
-                        "res_model_id": self.env["ir.model"]._get_id(self._name),
-                        "res_id": application.id,
-                        "user_id": admin.id,
-                        "automated": True,
-                        "date_deadline": activity_type._get_date_deadline(),
-                        "summary": self.env._(
-                            "Mentor %(student)s below the eligibility rules", student=application.student_id.name
-                        ),
-                        "note": plaintext2html(note),
-                    }
-                )
-        self.env["mail.activity"].sudo().create(vals_list)
-        if to_close:
-            to_close.activity_feedback([activity_xmlid], feedback=self.env._("The mentor meets the rules again."))
-        return True
-
-    @api.model
-    def _mentor_admin_users(self):
-        return (
-            self.env.ref("op_student_mentor.group_op_mentor_admin")
-            .sudo()
-            .users.filtered(
-                lambda u: u.active and not u.share and u._is_internal() and u.id != self.env.ref("base.user_root").id
-            )
-        )
+        return self.env["op.mentor.allocation"].create(vals_list)
 
     def action_print_mentoring_certificate(self):
         self.ensure_one()
@@ -642,19 +503,10 @@ class OpMentorDetails(models.Model):
         activity_type = self.env.ref("op_student_mentor.mail_act_mentor_approval")
         to_clean = self.filtered(lambda a: a.status != "pending")
         if to_clean:
-            to_clean.sudo().activity_unlink(["op_student_mentor.mail_act_mentor_approval"])
+            to_clean.activity_unlink(["op_student_mentor.mail_act_mentor_approval"])
         pending = self.filtered(lambda a: a.status == "pending")
         if pending:
-            admins = (
-                self.env.ref("op_student_mentor.group_op_mentor_admin")
-                .sudo()
-                .users.filtered(
-                    lambda u: u.active
-                    and not u.share
-                    and u._is_internal()
-                    and u.id != self.env.ref("base.user_root").id
-                )
-            )
+            admins = self.env["res.users"]._mentor_admin_users()
             activities = []
             for application in pending:
                 for admin in admins:
@@ -670,6 +522,7 @@ class OpMentorDetails(models.Model):
                             ),
                         }
                     )
+            # sudo: the submitting faculty may not write the pending application nor assign its reviewers
             self.env["mail.activity"].sudo().create(activities)
         self.filtered(lambda a: a.status in ("approve", "reject"))._notify_faculty()
 
@@ -680,7 +533,7 @@ class OpMentorDetails(models.Model):
         and each faculty gets one notification (inbox or e-mail) for their applications of the batch,
         instead of one ``message_post`` (about 15 queries) per application.
         """
-        for faculty, applications in self.sudo().grouped("faculty_id").items():
+        for faculty, applications in self.grouped("faculty_id").items():
             partner = faculty.partner_id
             texts = {application.id: application._faculty_outcome_text() for application in applications}
             applications._message_log_batch(bodies=texts, partner_ids=partner.ids)
@@ -693,7 +546,7 @@ class OpMentorDetails(models.Model):
                 )
             else:
                 items = Markup().join(Markup("<li>%s: %s</li>") % (a.name, texts[a.id]) for a in applications)
-                self.env["op.mentor.details"].sudo().message_notify(
+                self.env["op.mentor.details"].message_notify(
                     partner_ids=partner.ids,
                     subject=self.env._("Decisions on %(count)s mentor nominations", count=len(applications)),
                     body=Markup("<p>%s</p><ul>%s</ul>") % (self.env._("Decisions on your mentor nominations:"), items),
@@ -720,6 +573,7 @@ class OpMentorDetails(models.Model):
         self.ensure_one()
         if not self.student_id or not self.batch_id:
             return self.browse()
+        # sudo: the drafts of other faculty, named in the warning
         return self.sudo().search(
             [
                 ("student_id", "=", self.student_id.id),
@@ -734,18 +588,16 @@ class OpMentorDetails(models.Model):
         self.ensure_one()
         if not self.batch_id:
             return self.env["op.student"]
-        enrolments = (
-            self.env["op.student.course"]
-            .sudo()
-            .search([("batch_id", "=", self.batch_id.id), ("course_id", "=", self.course_id.id)])
+        enrolments = self.env["op.student.course"].search(
+            [("batch_id", "=", self.batch_id.id), ("course_id", "=", self.course_id.id)]
         )
-        return enrolments.student_id.sudo(False)
+        return enrolments.student_id
 
     def _latest_marksheet_line(self):
         self.ensure_one()
         if not self.student_id:
             return self.env["op.marksheet.line"]
-        Line = self.env["op.marksheet.line"].sudo()
+        Line = self.env["op.marksheet.line"]
         domain = [("student_id", "=", self.student_id.id)]
         line = (
             Line.search(
@@ -756,19 +608,19 @@ class OpMentorDetails(models.Model):
             if self.batch_id
             else Line
         )
-        return (line or Line.search(domain, order="generated_date desc, id desc", limit=1)).sudo(False)
+        return line or Line.search(domain, order="generated_date desc, id desc", limit=1)
 
     @api.model
     def _check_no_gradebook(self, vals):
         if vals.get("gradebook_id") or not vals.get("student_id"):
             return
         student = self.env["op.student"].browse(vals["student_id"])
-        if not self.env["op.marksheet.line"].sudo().search_count([("student_id", "=", student.id)], limit=1):
+        if not self.env["op.marksheet.line"].search_count([("student_id", "=", student.id)], limit=1):
             raise ValidationError(
                 self.env._(
                     "Gradebook not loading: %(student)s has no marksheet yet. "
                     "Create the student's marksheet first, then nominate them.",
-                    student=student.sudo().name,
+                    student=student.name,
                 )
             )
 

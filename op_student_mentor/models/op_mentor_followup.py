@@ -13,7 +13,7 @@ VISIBILITY = [
 class OpMentorFollowup(models.Model):
     _name = "op.mentor.followup"
     _description = "Mentor Follow-up"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.workflow.mixin"]
     _order = "meeting_date desc, id desc"
 
     # ------------------------------------------------------------
@@ -126,6 +126,7 @@ class OpMentorFollowup(models.Model):
     @api.depends("status", "student_id", "meeting_id.absent_student_ids")
     def _compute_list_status(self):
         for followup in self:
+            # sudo: a mentee reads the notes shared with them of a meeting they may no longer see
             absent = followup.student_id in followup.meeting_id.sudo().absent_student_ids
             followup.list_status = "absent" if absent and followup.status != "missed" else followup.status
 
@@ -144,9 +145,10 @@ class OpMentorFollowup(models.Model):
     )
     def _compute_schedule_status(self):
         for followup in self:
-            batch = followup.allocation_id.sudo().batch_id
+            # a stored compute: the ORM runs it as superuser
+            batch = followup.allocation_id.batch_id
             start = batch.start_date
-            end = followup.student_id.sudo().training_end_date or batch.end_date
+            end = followup.student_id.training_end_date or batch.end_date
             if not start or not end or end <= start:
                 followup.schedule_status = False
                 continue
@@ -161,27 +163,29 @@ class OpMentorFollowup(models.Model):
 
     @api.constrains("student_id", "allocation_id")
     def _check_student_allocated(self):
-        for followup in self.filtered("allocation_id"):
-            if followup.student_id not in followup.allocation_id.sudo().student_ids:
+        # sudo: a portal mentor recording a session cannot read the op.student rows of the allocation
+        for followup in self.sudo().filtered("allocation_id"):
+            if followup.student_id not in followup.allocation_id.student_ids:
                 raise ValidationError(
                     self.env._(
                         "%(student)s is not a mentee of allocation %(allocation)s.",
-                        student=followup.student_id.sudo().name,
-                        allocation=followup.allocation_id.sudo().name,
+                        student=followup.student_id.name,
+                        allocation=followup.allocation_id.name,
                     )
                 )
 
     @api.constrains("meeting_id", "student_id", "allocation_id")
     def _check_meeting(self):
-        for followup in self.filtered("meeting_id"):
-            meeting = followup.meeting_id.sudo()
+        # sudo: as above, the meeting's attendees
+        for followup in self.sudo().filtered("meeting_id"):
+            meeting = followup.meeting_id
             if followup.student_id not in meeting.meeting_students or (
                 followup.mentor_id and meeting.student_id != followup.mentor_id
             ):
                 raise ValidationError(
                     self.env._(
                         "%(student)s did not attend %(meeting)s with their mentor.",
-                        student=followup.student_id.sudo().name,
+                        student=followup.student_id.name,
                         meeting=meeting.meeting_name,
                     )
                 )
@@ -213,7 +217,7 @@ class OpMentorFollowup(models.Model):
             # allowed too: a mentor cannot hand notes over, nor hide them as faculty-only.
             self.check_access("write")
         if vals.get("status") == "completed":
-            self.sudo().allocation_id.mentor_id._mentor_check_term()  # recognition of a completed term
+            self.allocation_id.mentor_id._mentor_check_term()  # recognition of a completed term
         return result
 
     # ------------------------------------------------------------
@@ -248,7 +252,7 @@ class OpMentorFollowup(models.Model):
                 raise UserError(self.env._("Write why %(student)s is at risk first.", student=followup.student_id.name))
         self.check_access("write")
         for followup in self:
-            followup.student_id.sudo()._mentor_flag_at_risk(followup.at_risk_reason.strip())
+            followup.student_id._mentor_flag_at_risk(followup.at_risk_reason.strip())
         return True
 
     def action_carry_over_goals(self):
@@ -265,12 +269,21 @@ class OpMentorFollowup(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    _TRANSITIONS = {
+    # The workflow (op.mentor.workflow.mixin); access is the record rules'.
+    _mentor_transitions = {
         "scheduled": ("draft",),
         "completed": ("draft", "scheduled"),
         "missed": ("scheduled",),
         "draft": ("missed", "scheduled"),
     }
+
+    def _mentor_status_refusal(self, current, target):
+        return self.env._(
+            "Follow-up %(name)s is %(current)s; it cannot be set to %(target)s.",
+            name=self.name,
+            current=current.lower(),
+            target=target.lower(),
+        )
 
     def _is_after(self, other):
         """Whether this follow-up comes after ``other`` for the same mentee (date, then creation)."""
@@ -291,22 +304,9 @@ class OpMentorFollowup(models.Model):
 
     def _flag_repeated_misses(self):
         """Two missed follow-ups in a row raise the at-risk alert (the guides: missed sessions cost funding)."""
-        for student in self.student_id:
-            latest = self.sudo().search([("student_id", "=", student.id)], order="meeting_date desc, id desc", limit=2)
+        # sudo: every follow-up of the mentee counts, and a mentor may not write the student's flag
+        followups = self.sudo()
+        for student in followups.student_id:
+            latest = followups.search([("student_id", "=", student.id)], order="meeting_date desc, id desc", limit=2)
             if len(latest) == 2 and all(f.status == "missed" for f in latest):
-                student.sudo()._mentor_flag_at_risk(self.env._("Two follow-ups missed in a row."))
-
-    def _check_status_update(self, status):
-        """The one place that decides which follow-up may move to ``status``; access is the record rules'."""
-        labels = dict(self._fields["status"]._description_selection(self.env))
-        for followup in self:
-            if followup.status not in self._TRANSITIONS[status]:
-                raise UserError(
-                    self.env._(
-                        "Follow-up %(name)s is %(current)s; it cannot be set to %(target)s.",
-                        name=followup.name,
-                        current=labels[followup.status].lower(),
-                        target=labels[status].lower(),
-                    )
-                )
-        self.check_access("write")
+                student._mentor_flag_at_risk(self.env._("Two follow-ups missed in a row."))

@@ -83,19 +83,16 @@ class OpMentorGoal(models.Model):
             followup = goal.followup_id
             meeting = self.env["op.mentor.meeting"]
             if followup.mentor_id and followup.student_id:
-                meeting = (
-                    self.env["op.mentor.meeting"]
-                    .sudo()
-                    .search(
-                        [
-                            ("student_id", "=", followup.mentor_id.id),
-                            ("meeting_students", "in", followup.student_id.ids),
-                            ("status", "=", "scheduled"),
-                            ("date", ">", fields.Datetime.now()),
-                        ],
-                        order="date",
-                        limit=1,
-                    )
+                # a stored compute: the ORM runs it as superuser, so any next meeting counts
+                meeting = self.env["op.mentor.meeting"].search(
+                    [
+                        ("student_id", "=", followup.mentor_id.id),
+                        ("meeting_students", "in", followup.student_id.ids),
+                        ("status", "=", "scheduled"),
+                        ("date", ">", fields.Datetime.now()),
+                    ],
+                    order="date",
+                    limit=1,
                 )
             goal.deadline = fields.Date.context_today(self, meeting.date) if meeting else today + timedelta(days=7)
 

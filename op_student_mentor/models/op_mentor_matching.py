@@ -7,7 +7,8 @@ from scipy.optimize import linear_sum_assignment
 from odoo import Command, api, models
 from odoo.exceptions import AccessError, UserError
 
-MENTOR_ADMIN = "op_student_mentor.group_op_mentor_admin"
+from .res_users import MENTOR_ADMIN
+
 MENTOR_FACULTY = "op_student_mentor.group_op_mentor_faculty"
 # Each further mentee of a mentor counts a little less (1 / (1 + FAIRNESS x mentees already had)), so that equal
 # benefits go to the least loaded mentor first: load is spread, not piled on the strongest mentor.
@@ -99,7 +100,7 @@ class OpMentorMatching(models.AbstractModel):
                 "free": max(limit - load, 0) if limit else None,  # None: no limit
             }
         subject_ids = sorted({subject for rows in standings.values() for subject in rows})
-        subjects = {subject.id: subject.name for subject in self.env["op.subject"].sudo().browse(subject_ids)}
+        subjects = {subject.id: subject.name for subject in self.env["op.subject"].browse(subject_ids)}
         return {
             "batch": batch,
             "standings": {student: standings.get((batch.id, student), {}) for student in students},
@@ -304,11 +305,11 @@ class OpMentorMatching(models.AbstractModel):
 
     @api.model
     def _notify_new_mentees(self, added, reasons=None):
-        """As approval does: a note in each allocation's chatter, one notification per faculty."""
+        """As approval does: a note in each allocation's chatter, one notification per faculty (run by an
+        administrator, or as superuser once a faculty's access to the students was checked)."""
         reasons = reasons or {}
         by_faculty = {}
         for allocation, students in added.items():
-            allocation = allocation.sudo()
             items = Markup().join(
                 Markup("<li>%s</li>")
                 % (
@@ -318,7 +319,7 @@ class OpMentorMatching(models.AbstractModel):
                     if reasons.get((allocation.mentor_id.id, s.id))
                     else s.name
                 )
-                for s in students.sudo()
+                for s in students
             )
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 self.env._(
@@ -331,14 +332,14 @@ class OpMentorMatching(models.AbstractModel):
             allocation._message_log(body=body)
             by_faculty.setdefault(allocation.faculty_id, []).append((allocation, body))
         for faculty, entries in by_faculty.items():
-            partner = faculty.sudo().partner_id
+            partner = faculty.partner_id
             if not partner:
                 continue
             if len(entries) == 1:
                 allocation, body = entries[0]
                 allocation.message_notify(partner_ids=partner.ids, body=body, subject=allocation.name)
             else:
-                self.env["op.mentor.allocation"].sudo().message_notify(
+                self.env["op.mentor.allocation"].message_notify(
                     partner_ids=partner.ids,
                     subject=self.env._("New mentees for %(count)s of your mentors", count=len(entries)),
                     body=Markup().join(body for _a, body in entries),
@@ -373,7 +374,7 @@ class OpMentorMatching(models.AbstractModel):
         """The ``limit`` best mentors with a free place for ``student`` in each batch where the student has no
         mentor yet: [{batch, mentor_id, allocation_id, score, free, reasons}], best first."""
         results = []
-        batches = student.sudo().course_detail_ids.batch_id
+        batches = student.course_detail_ids.batch_id
         for batch in batches.sorted("id"):
             data = self._batch_data(batch)
             if student.id in data["allocated"] or student.id not in data["students"]:
@@ -417,7 +418,7 @@ class OpMentorMatching(models.AbstractModel):
         if not user.has_group(MENTOR_FACULTY):
             raise AccessError(self.env._("Only faculty and mentorship administrators can match mentors."))
         courses = user.mentor_program_course_ids
-        outside = students.sudo().filtered(lambda s: not (s.course_detail_ids.course_id & courses))
+        outside = students.filtered(lambda s: not (s.course_detail_ids.course_id & courses))
         if outside:
             raise AccessError(
                 self.env._(

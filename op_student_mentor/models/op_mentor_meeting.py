@@ -30,6 +30,7 @@ class OpMentorMeeting(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
+        "op.mentor.workflow.mixin",
         "op.mentor.meeting.agenda.mixin",
         "op.mentor.meeting.calendar.mixin",
         "op.mentor.meeting.notification.mixin",
@@ -676,27 +677,21 @@ class OpMentorMeeting(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    _TRANSITIONS = {
+    # The workflow (op.mentor.workflow.mixin); access is the record rules'.
+    _mentor_transitions = {
         "done": ("scheduled",),
         "cancel": ("scheduled",),
         "missed": ("scheduled",),
         "reschedule": ("scheduled",),
     }
 
-    def _check_status_update(self, status):
-        """The one place that decides which meeting may move to ``status``; access is the record rules'."""
-        labels = dict(self._fields["status"]._description_selection(self.env))
-        for meeting in self:
-            if meeting.status not in self._TRANSITIONS.get(status, ()):
-                raise UserError(
-                    self.env._(
-                        "Meeting %(name)s is %(current)s; only scheduled meetings can be %(target)s.",
-                        name=meeting.meeting_name,
-                        current=labels[meeting.status].lower(),
-                        target=labels[status].lower(),
-                    )
-                )
-        self.check_access("write")
+    def _mentor_status_refusal(self, current, target):
+        return self.env._(
+            "Meeting %(name)s is %(current)s; only scheduled meetings can be %(target)s.",
+            name=self.meeting_name,
+            current=current.lower(),
+            target=target.lower(),
+        )
 
     @api.model
     def _mentor_missed_statuses(self):

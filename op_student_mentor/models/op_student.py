@@ -115,10 +115,9 @@ class OpStudent(models.Model):
 
     @api.depends("mentor_application_ids.status")
     def _compute_is_mentor(self):
-        approved = (
-            self.env["op.mentor.details"]
-            .sudo()
-            ._read_group([("student_id", "in", self.ids), ("status", "=", "approve")], ["student_id"])
+        # a stored compute: the ORM runs it as superuser, so every faculty's approval counts
+        approved = self.env["op.mentor.details"]._read_group(
+            [("student_id", "in", self.ids), ("status", "=", "approve")], ["student_id"]
         )
         mentor_ids = {student.id for (student,) in approved}
         for student in self:
@@ -158,9 +157,9 @@ class OpStudent(models.Model):
     def _compute_mentor_recognized(self):
         recognized = {
             student.id
-            for (student,) in self.env["op.student.achievement"]
-            .sudo()
-            ._read_group([("student_id", "in", self.ids), ("achievement_type", "=", "mentoring")], ["student_id"])
+            for (student,) in self.env["op.student.achievement"]._read_group(
+                [("student_id", "in", self.ids), ("achievement_type", "=", "mentoring")], ["student_id"]
+            )
         }
         for student in self:
             student.mentor_recognized = student.id in recognized
@@ -285,7 +284,7 @@ class OpStudent(models.Model):
                 self.env._(
                     "%(students)s take(s) part in the mentorship program (applications, allocations, meetings "
                     "or follow-ups). Archive the student instead of deleting them, so that this history is kept.",
-                    students=", ".join(involved.sudo().mapped("name")),
+                    students=", ".join(involved.mapped("name")),
                 )
             )
 
@@ -333,6 +332,7 @@ class OpStudent(models.Model):
     def action_mentor_resolve_at_risk(self):
         """Clear the at-risk flag and close the Student Success activities."""
         self.check_access("read")
+        # sudo: the Student Success team may only read students; the flag and its activities are theirs to close
         students = self.sudo().filtered("mentor_at_risk")
         students.write({"mentor_at_risk": False, "mentor_at_risk_reason": False})
         students.activity_feedback(["op_student_mentor.mail_act_mentor_at_risk"], feedback=self.env._("Resolved"))
@@ -403,21 +403,18 @@ class OpStudent(models.Model):
 
     def _mentor_term_stats(self):
         """{student id: (meetings held, follow-ups completed, mentees)} over all the mentor's allocations."""
+        # sudo: the term counts every meeting and follow-up of the mentor, whichever faculty reads it
+        env = self.sudo().env
         meetings = dict(
-            self.env["op.mentor.meeting"]
-            .sudo()
-            ._read_group([("student_id", "in", self.ids), ("status", "=", "done")], ["student_id"], ["__count"])
+            env["op.mentor.meeting"]._read_group(
+                [("student_id", "in", self.ids), ("status", "=", "done")], ["student_id"], ["__count"]
+            )
         )
         allocations = (
-            self.env["op.mentor.allocation"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("mentor_id", "in", self.ids)])
+            env["op.mentor.allocation"].with_context(active_test=False).search([("mentor_id", "in", self.ids)])
         )
         followups = dict(
-            self.env["op.mentor.followup"]
-            .sudo()
-            ._read_group(
+            env["op.mentor.followup"]._read_group(
                 [("allocation_id", "in", allocations.ids), ("status", "=", "completed")], ["allocation_id"], ["__count"]
             )
         )
@@ -493,7 +490,10 @@ class OpStudent(models.Model):
         students = self.filtered("id")
         if not students or not batch_id:
             return {}
-        Line = self.env["op.marksheet.line"].sudo()
+        # sudo: a result's batch is on its exam session, which faculty may not read; the roles come from every
+        # faculty's allocations and applications. Only a grade and a role per student are shown.
+        env = self.sudo().env
+        Line = env["op.marksheet.line"]
         grades = {}
         lines = Line.search_fetch(
             [("student_id", "in", students.ids)],
@@ -507,22 +507,18 @@ class OpStudent(models.Model):
             current = grades.get(line.student_id.id)
             if current is None or (line.id in in_batch and not current[1]):
                 grades[line.student_id.id] = (line.percentage, line.id in in_batch)
-        allocations = (
-            self.env["op.mentor.allocation"]
-            .sudo()
-            .search(["|", ("mentor_id", "in", students.ids), ("student_ids", "in", students.ids)])
+        allocations = env["op.mentor.allocation"].search(
+            ["|", ("mentor_id", "in", students.ids), ("student_ids", "in", students.ids)]
         )
         pending = {
             student.id
-            for (student,) in self.env["op.mentor.details"]
-            .sudo()
-            ._read_group(
+            for (student,) in env["op.mentor.details"]._read_group(
                 [("student_id", "in", students.ids), ("batch_id", "=", batch_id), ("status", "=", "pending")],
                 ["student_id"],
             )
         }
         info = {}
-        for student in students.sudo():
+        for student in students:
             mentors = allocations.filtered(lambda a, s=student: s in a.student_ids).mentor_id
             if student.is_mentor:
                 role = self.env._("mentor")
@@ -538,5 +534,6 @@ class OpStudent(models.Model):
 
     def _mentor_active_mentees(self):
         """Mentees of this mentor's active allocations."""
+        # sudo: a portal mentor reads their allocations but not the op.student rows of the mentees
         allocations = self.env["op.mentor.allocation"].sudo().search([("mentor_id", "in", self.ids)])
         return allocations.student_ids.sudo(False)

@@ -221,8 +221,9 @@ class ResConfigSettings(models.TransientModel):
         """Users of the Student Success team (default: the Mentorship Administrators)."""
         group_id = self.env["ir.config_parameter"].sudo().get_param("op_student_mentor.student_success_group_id")
         group = self.env["res.groups"].sudo().browse(int(group_id)).exists() if (group_id or "").isdigit() else None
-        group = group or self.env.ref("op_student_mentor.group_op_mentor_admin").sudo()
-        return group.users.filtered(lambda u: u.active and not u.share)
+        if not group:
+            return self.env["res.users"]._mentor_admin_users()
+        return self.env["res.users"]._mentor_group_users(group)
 
     @api.model
     def _mentor_calendar_alarms(self):

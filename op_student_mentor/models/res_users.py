@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# The Mentorship Administrators: they decide applications, receive escalations and, by default, at-risk alerts.
+MENTOR_ADMIN = "op_student_mentor.group_op_mentor_admin"
 
 
 class ResUsers(models.Model):
@@ -20,7 +23,19 @@ class ResUsers(models.Model):
         "faculty's record rule on subject standings and their Find a mentor use them.",
     )
 
+    @api.model
+    def _mentor_admin_users(self):
+        """The Mentorship Administrators who receive the program's activities and alerts."""
+        return self._mentor_group_users(self.env.ref(MENTOR_ADMIN))
+
+    @api.model
+    def _mentor_group_users(self, group):
+        """The active internal users of ``group``: who can be given an activity (OdooBot is inactive)."""
+        # sudo: a faculty submitting, a mentor on the portal or the cron may not read the group's members
+        return group.sudo().users.filtered(lambda user: user.active and not user.share)
+
     def _compute_mentor_faculty_ids(self):
+        # sudo: OpenEduCat's "Faculty Login rule" hides a faculty's own record from them
         Faculty = self.env["op.faculty"].sudo().with_context(active_test=False)
         for user in self:
             user.mentor_faculty_ids = Faculty.search(
@@ -28,8 +43,9 @@ class ResUsers(models.Model):
             )
 
     def _compute_mentor_program_course_ids(self):
-        Course = self.env["op.course"].sudo()
+        Course = self.env["op.course"]
         for user in self:
+            # sudo: as above, the user's own faculty records
             subjects = user.mentor_faculty_ids.sudo().faculty_subject_ids
             user.mentor_program_course_ids = (
                 Course.search([("subject_ids", "in", subjects.ids)]) if subjects else Course

@@ -9,23 +9,24 @@ class ReportMentoringCertificate(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         students = self.env["op.student"].browse(docids)
-        students.check_access("read")  # the reader's rights on the students; the figures are read as superuser
+        students.check_access("read")  # the reader's rights on the students; the term's figures cover every faculty
         achievements = {
             achievement.student_id.id: achievement
-            for achievement in self.env["op.student.achievement"]
-            .sudo()
-            .search([("student_id", "in", students.ids), ("achievement_type", "=", "mentoring")])
+            for achievement in self.env["op.student.achievement"].search(
+                [("student_id", "in", students.ids), ("achievement_type", "=", "mentoring")]
+            )
         }
         missing = students.filtered(lambda s: s.id not in achievements)
         if missing:
             raise UserError(
                 self.env._(
                     "%(student)s has not completed a mentoring term yet: %(progress)s.",
-                    student=missing[0].sudo().name,
+                    student=missing[0].name,
                     progress=missing[0]._mentor_term_progress(),
                 )
             )
         stats = students._mentor_term_stats()
+        # sudo: the certificate names every batch and faculty of the mentor, not only the reader's
         allocations = (
             self.env["op.mentor.allocation"]
             .sudo()
@@ -47,6 +48,6 @@ class ReportMentoringCertificate(models.AbstractModel):
         return {
             "doc_ids": students.ids,
             "doc_model": "op.student",
-            "docs": students.sudo(),
+            "docs": students,
             "certificates": certificates,
         }

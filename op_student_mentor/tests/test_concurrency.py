@@ -238,7 +238,7 @@ class TestConcurrency(BaseCase):
             return env["op.mentor.details"].browse(application_id).action_approve()
 
         def reject(env):
-            return env["op.mentor.details"].browse(application_id).action_reject("Not this term.")
+            return env["op.mentor.details"].browse(application_id)._action_reject("Not this term.")
 
         outcomes = self._race((self.admin_ids[0], approve), (self.admin_ids[1], reject))
         winner = "approve" if outcomes[0][0] is True else "reject"
@@ -357,25 +357,31 @@ class TestConcurrency(BaseCase):
             return [future.result(timeout=TIMEOUT * 2) for future in futures]
 
     def _call_button(self, session, method, application_id, **kwargs):
+        model, record_id = "op.mentor.details", application_id
+        if kwargs:
+            # a reason is given through the reject wizard, as in the web client: made first, its button at once
+            model = "op.mentor.reject.wizard"
+            record_id = self._rpc(session, "call_kw", model, "create", [{"application_ids": [application_id], **kwargs}])
+            self.assertIsInstance(record_id, int, record_id)
+            kwargs = {}
+
         def call():
-            response = session.post(
-                f"{self._base_url()}/web/dataset/call_button",
-                json={
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "op.mentor.details",
-                        "method": method,
-                        "args": [[application_id]],
-                        "kwargs": kwargs,
-                    },
-                },
-                timeout=TIMEOUT,
-            )
-            self.assertEqual(response.status_code, 200)
-            return response.json()
+            return self._rpc(session, "call_button", model, method, [[record_id]], full=True)
 
         return call
+
+    def _rpc(self, session, route, model, method, args, full=False):
+        response = session.post(
+            f"{self._base_url()}/web/dataset/{route}",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"model": model, "method": method, "args": args, "kwargs": {}},
+            },
+            timeout=TIMEOUT,
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json() if full else response.json().get("result", response.json())
 
     def test_http_two_admins_decide_at_once(self):
         sessions = [self._session(f"{PREFIX}admin1"), self._session(f"{PREFIX}admin2")]

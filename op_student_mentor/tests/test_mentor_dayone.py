@@ -101,7 +101,7 @@ class TestMentorDayOne(MentorCommon):
             if status == "pending":
                 application.action_submit()
             elif status == "reject":
-                application.with_user(self.user_admin).action_reject(reason="Not this term.")
+                application.with_user(self.user_admin)._action_reject(reason="Not this term.")
             elif status == "draft":
                 application.with_user(self.user_admin).action_draft()
             else:

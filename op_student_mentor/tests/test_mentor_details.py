@@ -119,7 +119,7 @@ class TestMentorApplication(MentorCommon):
         with self.assertRaises(AssertionError, msg="the reason is required"):
             wizard_form.save()
         with self.assertRaisesRegex(UserError, "needs a reason"):
-            application.with_user(self.user_admin).action_reject(reason="   ")
+            application.with_user(self.user_admin)._action_reject(reason="   ")
         self.assertEqual(application.status, "pending")
         wizard_form.reason = "Grades dropped this term."
         wizard_form.save().action_reject()
@@ -133,7 +133,7 @@ class TestMentorApplication(MentorCommon):
     def test_reset_to_draft_by_administrator(self):
         application = self._new_application()
         application.action_submit()
-        application.with_user(self.user_admin).action_reject(reason="Not now")
+        application.with_user(self.user_admin)._action_reject(reason="Not now")
         application.with_user(self.user_admin).action_draft()
         self.assertEqual(application.status, "draft")
         self.assertFalse(application.rejection_reason)
@@ -144,7 +144,7 @@ class TestMentorApplication(MentorCommon):
     def test_rejected_application_does_not_block_a_new_one(self):
         application = self._new_application()
         application.action_submit()
-        application.with_user(self.user_admin).action_reject(reason="Later")
+        application.with_user(self.user_admin)._action_reject(reason="Later")
         again = self._new_application()
         self.assertEqual(again.status, "draft")
 
@@ -190,7 +190,7 @@ class TestMentorApplication(MentorCommon):
     def test_faculty_cannot_approve_reject_or_reset(self):
         application = self._new_application()
         application.action_submit()
-        for method, kwargs in (("action_approve", {}), ("action_reject", {"reason": "x"}), ("action_draft", {})):
+        for method, kwargs in (("action_approve", {}), ("_action_reject", {"reason": "x"}), ("action_draft", {})):
             with self.subTest(method=method), self.assertRaisesRegex(AccessError, "Only a mentorship administrator"):
                 getattr(application.with_user(self.user_faculty), method)(**kwargs)
         self.assertEqual(application.status, "pending")

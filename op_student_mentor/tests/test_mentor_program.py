@@ -394,7 +394,7 @@ class TestEligibility(ProgramCommon):
         self._create_marksheet_line(self.student_mentor, 62)
         Details._cron_check_mentor_eligibility()
         activities = flags(self.application)
-        admins = Details._mentor_admin_users()
+        admins = self.env["res.users"]._mentor_admin_users()
         self.assertIn(self.user_admin, admins)
         self.assertEqual(activities.user_id, admins)
         self.assertIn("62.00% is below the minimum of 80.00%", str(activities[0].note))

@@ -527,7 +527,7 @@ class TestAccessWorkflow(MentorSecurityCommon):
     @mute_logger(*RULE_LOGGERS)
     def test_faculty_cannot_decide_applications(self):
         pending = self.application_pending.with_user(self.user_faculty)
-        for action in (pending.action_approve, lambda: pending.action_reject("No."), pending.action_reject):
+        for action in (pending.action_approve, lambda: pending._action_reject("No."), pending.action_reject):
             with self.subTest(action=action), self.assertRaises(AccessError):
                 action()
         with self.assertRaises(AccessError):

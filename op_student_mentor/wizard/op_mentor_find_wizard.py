@@ -35,6 +35,6 @@ class OpMentorFindWizard(models.TransientModel):
                 values["message"] = self.env._(
                     "No approved mentor with a free place is strong in a subject where %(student)s needs help "
                     "(or %(student)s already has a mentor in their batch).",
-                    student=student.sudo().name,
+                    student=student.name,
                 )
         return values

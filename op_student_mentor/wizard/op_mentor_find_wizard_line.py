@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.res_users import MENTOR_ADMIN
+
 
 class OpMentorFindWizardLine(models.TransientModel):
     _name = "op.mentor.find.wizard.line"
@@ -20,8 +22,9 @@ class OpMentorFindWizardLine(models.TransientModel):
         student = self.wizard_id.student_id
         Matching = self.env["op.mentor.matching"]
         Matching._check_program_access(student)
-        matching = Matching if self.env.user.has_group("op_student_mentor.group_op_mentor_admin") else Matching.sudo()
-        added = matching._apply_pairs(self.batch_id.sudo(), [(self.mentor_id.id, student.id)])
+        # sudo: a faculty may not write allocations; adding a student of their program is theirs to do
+        matching = Matching if self.env.user.has_group(MENTOR_ADMIN) else Matching.sudo()
+        added = matching._apply_pairs(self.batch_id, [(self.mentor_id.id, student.id)])
         allocation = next(iter(added))
         return {
             "type": "ir.actions.client",
@@ -30,9 +33,9 @@ class OpMentorFindWizardLine(models.TransientModel):
                 "type": "success",
                 "message": self.env._(
                     "%(student)s is now a mentee of %(mentor)s (%(allocation)s).",
-                    student=student.sudo().name,
-                    mentor=self.mentor_id.sudo().name,
-                    allocation=allocation.sudo().name,
+                    student=student.name,
+                    mentor=self.mentor_id.name,
+                    allocation=allocation.name,
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
             },

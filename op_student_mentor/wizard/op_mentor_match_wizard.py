@@ -60,7 +60,6 @@ class OpMentorMatchWizard(models.TransientModel):
             raise UserError(self.env._("There is no pair to apply: propose a match first, or add pairs."))
         approved = (
             self.env["op.mentor.details"]
-            .sudo()
             .search([("batch_id", "=", self.batch_id.id), ("status", "=", "approve")])
             .student_id
         )

@@ -10,5 +10,5 @@ class OpMentorRejectWizard(models.TransientModel):
 
     def action_reject(self):
         self.ensure_one()
-        self.application_ids.action_reject(reason=self.reason)
+        self.application_ids._action_reject(self.reason)
         return {"type": "ir.actions.act_window_close"}

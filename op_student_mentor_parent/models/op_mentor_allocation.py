@@ -58,10 +58,11 @@ class OpMentorAllocation(models.Model):
         if not news:
             return
         notify, consent = news
+        # sudo: sending mail, the Odoo way (the approver need not read nor edit the template)
         template = self.env.ref("op_student_mentor_parent.mail_template_parent_mentor_assigned").sudo()
         waiting = self.env["op.student"]
-        for allocation in self.sudo():
-            students = students_by_allocation.get(allocation.id, self.env["op.student"]).sudo()
+        for allocation in self:
+            students = students_by_allocation.get(allocation.id, self.env["op.student"])
             if notify:
                 for parent in students._mentor_parents().filtered(lambda p: p.name.email):
                     children = parent.student_ids & students

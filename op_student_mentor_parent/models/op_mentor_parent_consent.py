@@ -92,6 +92,7 @@ class OpMentorParentConsent(models.Model):
     @api.model
     def _mentor_for_students(self, students):
         """The consent record of each student ({student id: consent}), created (pending) when missing."""
+        # sudo: the consent is asked of parents on their portal or by a tokened link, who have no rights on it
         Consent = self.sudo()
         consents = Consent.search([("student_id", "in", students.ids)])
         missing = students - consents.student_id
@@ -102,7 +103,7 @@ class OpMentorParentConsent(models.Model):
     def _mentor_give(self, parent, channel):
         """``parent`` (an op.parent of the student, checked by the caller) consents, from ``channel``."""
         self.ensure_one()
-        parent = parent.sudo()
+        parent = parent.sudo()  # sudo: a parent may not read their own op.parent (OpenEduCat's rights)
         if self.state == "given":
             return False
         self._mentor_decide("given", parent, channel)
@@ -120,7 +121,7 @@ class OpMentorParentConsent(models.Model):
         """``parent`` withdraws the consent: the child's upcoming meetings are cancelled (or the child leaves
         a group meeting that others still attend), with the reason."""
         self.ensure_one()
-        parent = parent.sudo()
+        parent = parent.sudo()  # sudo: as in _mentor_give
         # parents have no access to op.student: the child's name is read once, before the cancellations
         # (the calendar's sync of the cancelled meetings empties the cache it was prefetched in)
         student_name = self.sudo().student_id.name
@@ -137,6 +138,7 @@ class OpMentorParentConsent(models.Model):
             )
         self._mentor_decide("withdrawn", parent, channel, withdraw_reason=reason)
         note = self.env._("A parent withdrew their consent to the mentorship: %(reason)s", reason=reason)
+        # sudo: the parent cancels their child's meetings, which they may not read
         meetings = (
             self.env["op.mentor.meeting"]
             .sudo()
@@ -167,6 +169,7 @@ class OpMentorParentConsent(models.Model):
         return meetings
 
     def _mentor_decide(self, state, parent, channel, withdraw_reason=False):
+        # sudo: the parent's decision (portal or tokened link), once the caller checked who they are
         self.sudo().write(
             {
                 "state": state,
@@ -180,8 +183,10 @@ class OpMentorParentConsent(models.Model):
         )
 
     def _mentor_send_request(self):
-        template = self.env.ref("op_student_mentor_parent.mail_template_parent_consent_request").sudo()
-        for consent in self.sudo().filtered(lambda c: c.state != "given"):
+        # sudo: sending mail, the Odoo way (and the links are signed with the consents' secret tokens)
+        consents = self.sudo()
+        template = consents.env.ref("op_student_mentor_parent.mail_template_parent_consent_request")
+        for consent in consents.filtered(lambda c: c.state != "given"):
             for parent in consent.student_id._mentor_parents().filtered(lambda p: p.name.email):
                 template.with_context(
                     consent_url=consent._mentor_consent_url(parent), parent_lang=parent.name.lang
@@ -199,13 +204,13 @@ class OpMentorParentConsent(models.Model):
     def _mentor_link_token(self, parent):
         """The secret of ``parent``'s link: tied to the parent and to the current access token."""
         self.ensure_one()
-        return hmac(
-            self.env(su=True), "op_student_mentor_parent.consent", (self.id, parent.id, self.sudo().access_token)
-        )
+        secret = self.sudo().access_token  # sudo: the secret field (system only) that signs the links
+        return secret and hmac(self.env(su=True), "op_student_mentor_parent.consent", (self.id, parent.id, secret))
 
     def _mentor_check_link_token(self, parent, token):
         self.ensure_one()
-        return bool(token) and bool(self.sudo().access_token) and consteq(self._mentor_link_token(parent), token)
+        expected = self._mentor_link_token(parent)
+        return bool(token) and bool(expected) and consteq(expected, token)
 
     def _mentor_consent_url(self, parent):
         base = self.get_base_url()

@@ -29,7 +29,7 @@ class OpStudent(models.Model):
     def _compute_mentor_parent_consent_state(self):
         required = self.env["res.config.settings"]._mentor_parent_setting("consent_required")
         minors = self.filtered(lambda s: s._mentor_is_minor()) if required else self.browse()
-        consents = self.env["op.mentor.parent.consent"].sudo().search([("student_id", "in", minors.ids)])
+        consents = self.env["op.mentor.parent.consent"].search([("student_id", "in", minors.ids)])  # compute_sudo
         state_by_student = {consent.student_id.id: consent.state for consent in consents}
         for student in self:
             student.mentor_parent_consent_state = (
@@ -50,7 +50,8 @@ class OpStudent(models.Model):
         return self.birth_date + relativedelta(years=CONSENT_AGE) > on_date
 
     def _mentor_parents(self):
-        """The active parents (op.parent) of these students, as superuser."""
+        """The active parents (op.parent) of these students."""
+        # sudo: OpenEduCat's parents are read by its own staff only; the mentorship mails and asks them
         return self.env["op.parent"].sudo().search([("student_ids", "in", self.ids)])
 
     def _mentor_waiting_consent(self):

@@ -54,7 +54,7 @@ class ResConfigSettings(models.TransientModel):
         """The value of a parent setting (name without its ``mentor_parent_`` prefix), checked against its field:
         a selection outside its values reads as the default, a boolean is True only when stored as such."""
         field = self._fields[f"mentor_parent_{name}"]
-        raw = self.env["ir.config_parameter"].sudo().get_param(field.config_parameter)
+        raw = self.env["ir.config_parameter"].sudo().get_param(field.config_parameter)  # sudo: reading a setting
         if field.type == "boolean":
             return raw == "True"
         values = [value for value, _label in PARENT_VISIBILITY]
