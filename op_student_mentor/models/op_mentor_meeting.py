@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import clean_context, plaintext2html
 
+from .limits import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 from .op_student import FUNDED_TYPES
 
 # Why a meeting was cancelled or missed (asked by the Cancel / Mark missed forms).
@@ -1054,3 +1055,15 @@ class OpMentorMeeting(models.Model):
             past.calendar_event_id.alarm_ids = False  # no reminder of the past
             self.env.flush_all()
             self.env.invalidate_all()
+
+    @api.constrains("meeting_name", "description")
+    def _check_text_lengths(self):
+        for meeting in self:
+            if len(meeting.meeting_name or "") > NAME_MAX_LENGTH:
+                raise ValidationError(
+                    self.env._("The meeting name is too long (at most %(max)s characters).", max=NAME_MAX_LENGTH)
+                )
+            if len(meeting.description or "") > DESCRIPTION_MAX_LENGTH:
+                raise ValidationError(
+                    self.env._("The agenda is too long (at most %(max)s characters).", max=DESCRIPTION_MAX_LENGTH)
+                )
