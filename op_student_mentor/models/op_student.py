@@ -532,9 +532,10 @@ class OpStudent(models.Model):
     # PORTAL ACCESS
     # ------------------------------------------------------------
 
-    # What a portal student reads of their own record (rule op_student_rule_portal_self): whether they
-    # mentor, never the faculty's part (at-risk reason, escalation) nor OpenEduCat's personal data.
-    _MENTOR_PORTAL_FIELDS = frozenset({"id", "display_name", "name", "user_id", "active", "is_mentor"})
+    # What a portal student reads of their own record (rule op_student_rule_portal_self): their name (through
+    # their own partner) and whether they mentor, never the faculty's part (at-risk reason, escalation) nor
+    # OpenEduCat's personal data.
+    _MENTOR_PORTAL_FIELDS = frozenset({"id", "display_name", "name", "user_id", "partner_id", "active", "is_mentor"})
 
     @api.model
     def check_field_access_rights(self, operation, field_names):
