@@ -39,7 +39,6 @@
         "views/res_config_settings_views.xml",
         "views/op_student_mentor_menus.xml",
         "views/portal_templates.xml",
-        "views/portal_practice_templates.xml",
         "views/portal_calendar_templates.xml",
         "report/op_mentor_report_views.xml",
         "report/op_mentor_report_templates.xml",

@@ -1,1 +1,1 @@
-from . import calendar, export, portal, portal_account, portal_practice
+from . import calendar, export, portal, portal_account, portal_mentee, portal_mentor

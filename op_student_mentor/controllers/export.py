@@ -2,7 +2,24 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import content_disposition, request
 
-MAX_INT = 2**31 - 1
+from .portal import MentorCustomerPortal, mentor_required
+from .portal_input import MAX_INT
+
+
+def ics_response(meetings, filename):
+    """The HTTP response of the calendar file (.ics) of ``meetings``, for the user's calendar application.
+
+    The caller found ``meetings`` as the user (record rules, host / attendee check).
+    """
+    # sudo: the file names the mentor and the mentees (op.student), which portal students cannot read
+    content = meetings.sudo()._mentor_ics_file("PUBLISH")
+    return request.make_response(
+        content.encode(),
+        headers=[
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Disposition", content_disposition(filename)),
+        ],
+    )
 
 
 class MentorMeetingExport(http.Controller):
@@ -27,11 +44,30 @@ class MentorMeetingExport(http.Controller):
             meetings.check_access("read")
         except AccessError:
             raise request.not_found() from None
-        content = meetings._mentor_ics_file("PUBLISH")
-        return request.make_response(
-            content.encode(),
-            headers=[
-                ("Content-Type", "text/calendar; charset=utf-8"),
-                ("Content-Disposition", content_disposition("mentor-meetings.ics")),
-            ],
-        )
+        return ics_response(meetings, "mentor-meetings.ics")
+
+
+class MentorPortalCalendarFiles(MentorCustomerPortal):
+    """The portal's calendar files: one meeting, and every meeting a mentor hosts or a mentee attends."""
+
+    @http.route("/my/mentorship/meetings/<int:meeting_id>/ics", type="http", auth="user", website=True)
+    def portal_mentorship_meeting_ics(self, meeting_id, **kw):
+        meeting_sudo = self._mentor_meeting_get(meeting_id, "any")
+        if not meeting_sudo:
+            raise request.not_found()
+        return ics_response(meeting_sudo, f"meeting-{meeting_sudo.id}.ics")
+
+    @http.route("/my/mentor/meetings/calendar.ics", type="http", auth="user", website=True)
+    @mentor_required
+    def portal_mentor_meetings_ics(self, student, **kw):
+        """Every meeting the mentor hosts, for their calendar application."""
+        meetings = request.env["op.mentor.meeting"].search([("student_id", "=", student.id)], order="date, id")
+        return ics_response(meetings, "mentor-meetings.ics")
+
+    @http.route("/my/mentorship/meetings/calendar.ics", type="http", auth="user", website=True)
+    def portal_mentorship_meetings_ics(self, **kw):
+        """Every meeting the student attends as a mentee."""
+        student = self._mentor_portal_student()
+        domain = [("meeting_students", "in", student.ids)] if student else [(0, "=", 1)]
+        meetings = request.env["op.mentor.meeting"].search(domain, order="date, id")
+        return ics_response(meetings, "my-mentorship-meetings.ics")

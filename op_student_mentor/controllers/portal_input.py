@@ -12,6 +12,8 @@ and are refused with the form and one message, before anything is written:
 NUL = "\x00"
 REPLACEMENT_CHARACTER = "\ufffd"
 MAX_INT = 2**31 - 1  # ids and numbers posted by a browser are checked against this before PostgreSQL
+LINK_MAX_LENGTH = 2000  # a meeting link typed in a form
+TOKEN_MAX_LENGTH = 64  # the one-time token of a form (uuid4 hex: 32)
 
 
 def text(value):

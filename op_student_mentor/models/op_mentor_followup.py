@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .limits import DESCRIPTION_MAX_LENGTH
+
 # Who may read a follow-up (its session notes) or a goal, besides administrators and the faculty of
 # the allocation. Enforced by the record rules of the portal group, not only by the views.
 VISIBILITY = [
@@ -310,3 +312,26 @@ class OpMentorFollowup(models.Model):
             latest = followups.search([("student_id", "=", student.id)], order="meeting_date desc, id desc", limit=2)
             if len(latest) == 2 and all(f.status == "missed" for f in latest):
                 student._mentor_flag_at_risk(self.env._("Two follow-ups missed in a row."))
+
+    @api.constrains("note_catch_up", "note_progress", "note_obstacles")
+    def _check_note_lengths(self):
+        for followup in self:
+            notes = (followup.note_catch_up, followup.note_progress, followup.note_obstacles)
+            if any(len(note or "") > DESCRIPTION_MAX_LENGTH for note in notes):
+                followup._raise_note_too_long()
+
+    # apart from the notes: only the faculty (or the system) read and write the reason, a mentor writes notes
+    @api.constrains("at_risk_reason")
+    def _check_at_risk_reason_length(self):
+        for followup in self:
+            if len(followup.at_risk_reason or "") > DESCRIPTION_MAX_LENGTH:
+                followup._raise_note_too_long()
+
+    def _raise_note_too_long(self):
+        raise ValidationError(
+            self.env._(
+                "%(mentee)s: a note is too long (at most %(max)s characters).",
+                mentee=self.student_id.sudo().name,  # the writer may be the mentor: students read no peer
+                max=DESCRIPTION_MAX_LENGTH,
+            )
+        )

@@ -1,9 +1,13 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from dateutil.relativedelta import relativedelta
 
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .limits import NAME_MAX_LENGTH
 from .op_mentor_followup import VISIBILITY
+from .op_mentor_meeting import DATE_MAX_YEARS_AHEAD
 
 
 class OpMentorGoal(models.Model):
@@ -175,3 +179,32 @@ class OpMentorGoal(models.Model):
             )
             .filtered(lambda f: f._is_after(self.followup_id))
         )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("name", "indicator")
+    def _check_text_lengths(self):
+        for goal in self:
+            if len(goal.name or "") > NAME_MAX_LENGTH or len(goal.indicator or "") > NAME_MAX_LENGTH:
+                raise ValidationError(
+                    self.env._(
+                        "%(mentee)s: a goal is too long (at most %(max)s characters).",
+                        mentee=goal.student_id.sudo().name,  # the writer may be the mentor: students read no peer
+                        max=NAME_MAX_LENGTH,
+                    )
+                )
+
+    @api.constrains("deadline")
+    def _check_deadline_window(self):
+        latest = fields.Date.context_today(self) + relativedelta(years=DATE_MAX_YEARS_AHEAD)
+        for goal in self:
+            if goal.deadline and goal.deadline > latest:
+                raise ValidationError(
+                    self.env._(
+                        "%(mentee)s: a goal deadline is more than %(years)s years ahead.",
+                        mentee=goal.student_id.sudo().name,  # the writer may be the mentor: students read no peer
+                        years=DATE_MAX_YEARS_AHEAD,
+                    )
+                )

@@ -7,6 +7,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .limits import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+
 # Why a meeting was cancelled or missed (asked by the Cancel / Mark missed forms).
 CLOSE_REASONS = [
     ("mentee_unavailable", "Mentee unavailable"),
@@ -713,3 +715,15 @@ class OpMentorMeeting(models.Model):
             chain |= todo
             todo = todo.rescheduled_to_ids
         return chain.sorted("date")
+
+    @api.constrains("meeting_name", "description")
+    def _check_text_lengths(self):
+        for meeting in self:
+            if len(meeting.meeting_name or "") > NAME_MAX_LENGTH:
+                raise ValidationError(
+                    self.env._("The meeting name is too long (at most %(max)s characters).", max=NAME_MAX_LENGTH)
+                )
+            if len(meeting.description or "") > DESCRIPTION_MAX_LENGTH:
+                raise ValidationError(
+                    self.env._("The agenda is too long (at most %(max)s characters).", max=DESCRIPTION_MAX_LENGTH)
+                )

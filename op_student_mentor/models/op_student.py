@@ -537,3 +537,31 @@ class OpStudent(models.Model):
         # sudo: a portal mentor reads their allocations but not the op.student rows of the mentees
         allocations = self.env["op.mentor.allocation"].sudo().search([("mentor_id", "in", self.ids)])
         return allocations.student_ids.sudo(False)
+
+    # ------------------------------------------------------------
+    # PORTAL ACCESS
+    # ------------------------------------------------------------
+
+    # What a portal student reads of their own record (rule op_student_rule_portal_self): their name (through
+    # their own partner) and whether they mentor, never the faculty's part (at-risk reason, escalation) nor
+    # OpenEduCat's personal data.
+    _MENTOR_PORTAL_FIELDS = frozenset({"id", "display_name", "name", "user_id", "partner_id", "active", "is_mentor"})
+
+    @api.model
+    def check_field_access_rights(self, operation, field_names):
+        if self.env.su or not self.env.user.share:
+            return super().check_field_access_rights(operation, field_names)
+        if not field_names:
+            allowed = super().check_field_access_rights(operation, None)
+            return [name for name in allowed if name in self._MENTOR_PORTAL_FIELDS]
+        hidden = sorted(name for name in field_names if name in self._fields and name not in self._MENTOR_PORTAL_FIELDS)
+        if hidden:
+            raise AccessError(
+                self.env._("You may not read these fields of a student: %(fields)s.", fields=", ".join(hidden))
+            )
+        return super().check_field_access_rights(operation, field_names)
+
+    def _fetch_field(self, field):
+        # the prefetch of a share user's read takes the portal fields only (the others would be refused)
+        records = self if self.env.su or not self.env.user.share else self.with_context(prefetch_fields=False)
+        return super(OpStudent, records)._fetch_field(field)

@@ -123,7 +123,7 @@ class TestMentorTranslations(HttpCase, MentorCommon):
                 and any(
                     marker in occurrence
                     for occurrence, _line in e.occurrences
-                    for marker in (".portal_", "controllers/portal.py", "mail.template")
+                    for marker in (".portal_", "controllers/portal", "mail.template")
                 )
             ]
             self.assertFalse(untranslated, f"{lang}.po: translate these portal / e-mail strings: {untranslated}")

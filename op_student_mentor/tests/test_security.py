@@ -850,3 +850,45 @@ class TestAccessHttp(MentorCommon, HttpCase):
             self._call_kw(MEETING, "write", self.meeting_other.ids, {"meeting_link": "https://evil.example.com"})
         self.assertEqual(str(refusal.exception), "odoo.exceptions.AccessError")
         self.assertEqual(self.meeting_other.meeting_link, "https://meet.example.com/other-check-in")
+
+
+class TestPortalStudentRule(MentorSecurityCommon):
+    """Portal students read their own op.student row (rule op_student_rule_portal_self), and of it only the
+    fields the portal needs; nobody else's: not their mentor's nor their mentees' (op.student inherits
+    res.partner, whose portal rule lets a student read their own partner only, and should: e-mail, phone
+    and address of minors), the pages name those as superuser after the host / attendee check."""
+
+    def test_portal_student_reads_self_only(self):
+        everyone = (
+            self.student_mentor
+            | self.student_mentee
+            | self.student_mentor_other
+            | self.student_mentee_other
+            | self.student_other
+        )
+        for user, student in (
+            (self.user_mentor, self.student_mentor),
+            (self.user_mentee, self.student_mentee),
+            (self.user_student_other, self.student_other),
+        ):
+            with self.subTest(user=user.login):
+                Student = self.env["op.student"].with_user(user)
+                self.assertEqual(Student.search([]), student)
+                self.assertEqual(Student.search([("id", "in", everyone.ids)]), student)
+                self.assertEqual(
+                    Student.browse(student.id).read(["name", "is_mentor"]),
+                    [{"id": student.id, "name": student.name, "is_mentor": student.is_mentor}],
+                )
+                for other in everyone - student:  # their mentor, their mentees, any other student
+                    with self.assertRaises(AccessError):
+                        Student.browse(other.id).read(["name"])
+                # of their own row, not the faculty's part nor OpenEduCat's personal data
+                for field_name in ("mentor_at_risk_reason", "mentor_at_risk", "birth_date", "email"):
+                    with self.assertRaises(AccessError):
+                        Student.browse(student.id).read([field_name])
+                self.assertEqual(
+                    sorted(Student.browse(student.id).read()[0]),
+                    ["active", "display_name", "id", "is_mentor", "name", "partner_id", "user_id"],
+                )
+                with self.assertRaises(AccessError):
+                    Student.browse(student.id).write({"weekly_study_hours": 3})

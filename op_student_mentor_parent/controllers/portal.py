@@ -1,5 +1,6 @@
 from odoo import fields, http
-from odoo.addons.op_student_mentor.controllers.portal import MAX_INT, MentorCustomerPortal
+from odoo.addons.op_student_mentor.controllers.portal import MentorCustomerPortal
+from odoo.addons.op_student_mentor.controllers.portal_input import MAX_INT
 from odoo.exceptions import UserError
 from odoo.http import request
 
@@ -36,9 +37,11 @@ class MentorParentPortal(MentorCustomerPortal):
 
     def _mentor_portal_parent(self):
         """The current user's op.parent, as superuser (empty for anyone else)."""
+        # sudo: parents cannot read op.parent (OpenEduCat gives them no access); the search is on the user
+        Parent = request.env["op.parent"].sudo()
         if request.env.user._is_public():
-            return request.env["op.parent"].sudo()
-        return request.env["op.parent"].sudo().search([("user_id", "=", request.env.uid)], limit=1)
+            return Parent
+        return Parent.search([("user_id", "=", request.env.uid)], limit=1)
 
     def _mentor_parent_child(self, parent, student_id):
         """The child ``student_id`` of ``parent`` as superuser, or None when it is not theirs."""
@@ -57,14 +60,15 @@ class MentorParentPortal(MentorCustomerPortal):
         settings = request.env["res.config.settings"]
         visibility = settings._mentor_parent_setting("visibility")
         show_link = settings._mentor_parent_setting("show_link")
-        allocations = (
-            request.env["op.mentor.allocation"].sudo().search([("student_ids", "in", children.ids)], order="id")
-        )
+        # The children are the parent's (checked by the caller) and read as superuser: their mentorship is
+        # read in the same environment, parents have no access to the mentorship's models.
+        env_sudo = children.env
+        allocations = env_sudo["op.mentor.allocation"].search([("student_ids", "in", children.ids)], order="id")
         mentors = {
             child.id: allocations.filtered(lambda a, c=child: c in a.student_ids).mentor_id for child in children
         }
         upcoming, past, followups, goals = {}, {}, {}, {}
-        Meeting = request.env["op.mentor.meeting"].sudo()
+        Meeting = env_sudo["op.mentor.meeting"]
         now = fields.Datetime.now()
         if visibility in ("schedule", "goals") and not detail:
             # the list of children: their next meetings in one search
@@ -86,19 +90,13 @@ class MentorParentPortal(MentorCustomerPortal):
             )
         if visibility == "goals" and detail:
             # the same records as the mentee reads (op_student_mentor's portal rules): shared with the mentee
-            followups[children.id] = (
-                request.env["op.mentor.followup"]
-                .sudo()
-                .search(
-                    [("student_id", "=", children.id), ("visibility", "=", "mentee")],
-                    order="meeting_date desc, id desc",
-                    limit=FOLLOWUPS_SHOWN,
-                )
+            followups[children.id] = env_sudo["op.mentor.followup"].search(
+                [("student_id", "=", children.id), ("visibility", "=", "mentee")],
+                order="meeting_date desc, id desc",
+                limit=FOLLOWUPS_SHOWN,
             )
-            goals[children.id] = (
-                request.env["op.mentor.goal"]
-                .sudo()
-                .search([("student_id", "=", children.id), ("visibility", "=", "mentee")], order="deadline, id")
+            goals[children.id] = env_sudo["op.mentor.goal"].search(
+                [("student_id", "=", children.id), ("visibility", "=", "mentee")], order="deadline, id"
             )
         Meeting = request.env["op.mentor.meeting"]
         return {
@@ -197,9 +195,10 @@ class MentorParentPortal(MentorCustomerPortal):
     def portal_parent_consent_link(self, consent_id, parent_id, token, **kw):
         """The link of the consent request e-mail. GET shows what the parent consents to (mail scanners open
         links: a GET changes nothing), the button POSTs; once used, the link (and every other) is void."""
+        # sudo: a token-authenticated route (public); the token is checked below before anything is shown or written
         Consent = request.env["op.mentor.parent.consent"].sudo()
         consent = Consent.browse(consent_id).exists() if 0 < consent_id <= MAX_INT else Consent
-        parent = request.env["op.parent"].sudo().browse(parent_id).exists() if 0 < parent_id <= MAX_INT else None
+        parent = Consent.env["op.parent"].browse(parent_id).exists() if 0 < parent_id <= MAX_INT else None
         valid = (
             consent
             and parent
