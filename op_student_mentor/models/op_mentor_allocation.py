@@ -13,6 +13,7 @@ INACTIVITY_ACTIVITY = "op_student_mentor.mail_act_mentor_inactivity"
 class OpMentorAllocation(models.Model):
     _name = "op.mentor.allocation"
     _description = "Mentor Allocation"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
@@ -29,6 +30,7 @@ class OpMentorAllocation(models.Model):
         required=True,
         tracking=True,
         index=True,
+        check_company=True,
         domain="[('is_mentor', '=', True)]",
     )
     course_id = fields.Many2one("op.course", "Course", required=True, tracking=True, index=True)
@@ -41,6 +43,7 @@ class OpMentorAllocation(models.Model):
         "allocation_id",
         "student_id",
         string="Mentees",
+        check_company=True,
         domain="[('id', '!=', mentor_id)]",
     )
     application_id = fields.Many2one(
@@ -48,6 +51,7 @@ class OpMentorAllocation(models.Model):
         "Application",
         readonly=True,
         index=True,
+        check_company=True,
         copy=False,
         groups="op_student_mentor.group_op_mentor_faculty",  # applications never reach the portal
     )
@@ -55,6 +59,7 @@ class OpMentorAllocation(models.Model):
         "op.faculty",
         "Faculty",
         ondelete="restrict",  # the allocation's follow-ups are the faculty's record: archive the faculty instead
+        check_company=True,
         compute="_compute_faculty_id",
         store=True,
         readonly=False,
@@ -513,9 +518,6 @@ class OpMentorAllocation(models.Model):
     def _mentor_check_inactivity(self):
         """Raise, escalate or close the inactivity alert of each allocation (as superuser): a run never
         schedules an activity twice, whatever the number of runs a day."""
-        Settings = self.env["res.config.settings"]
-        days = Settings._mentor_setting("inactivity_days")
-        extra_days = Settings._mentor_setting("escalation_days")
         today = fields.Date.context_today(self)
         allocations = self.filtered(lambda a: a.active and a.student_ids)
         last_held = allocations._mentor_last_meeting_held()
@@ -529,6 +531,8 @@ class OpMentorAllocation(models.Model):
             )
         )
         for allocation in allocations:
+            days = allocation.company_id._mentor_setting("inactivity_days")  # the rules of the allocation's school
+            extra_days = allocation.company_id._mentor_setting("escalation_days")
             reasons = allocation._mentor_inactivity_reasons(
                 today, days, last_held.get(allocation.id), overdue.get(allocation)
             )

@@ -10,6 +10,7 @@ from .op_student import format_percentage
 class OpMentorDetails(models.Model):
     _name = "op.mentor.details"
     _description = "Mentor Application"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     # The nominating faculty answers the administrator and a rejection on any of her applications,
@@ -29,6 +30,7 @@ class OpMentorDetails(models.Model):
         required=True,
         tracking=True,
         index=True,
+        check_company=True,
         default=lambda self: self.env["op.faculty"]._get_current_faculty(),
         help="The nominating faculty member. Only a mentorship administrator may change it.",
     )
@@ -50,6 +52,7 @@ class OpMentorDetails(models.Model):
         required=True,
         tracking=True,
         index=True,
+        check_company=True,
         domain="[('id', 'in', allowed_candidate_ids)]",
     )
     student_detail_ids = fields.Many2many(
@@ -58,6 +61,7 @@ class OpMentorDetails(models.Model):
         "details_id",
         "student_id",
         string="Mentees",
+        check_company=True,
         domain="[('id', 'in', allowed_student_ids), ('id', '!=', student_id)]",
     )
     gradebook_id = fields.Many2one(
@@ -497,6 +501,7 @@ class OpMentorDetails(models.Model):
                 "mentor_id": application.student_id.id,
                 "course_id": application.course_id.id,
                 "batch_id": application.batch_id.id,
+                "company_id": application.company_id.id,
                 "student_ids": [fields.Command.set(application.student_detail_ids.ids)],
                 "capacity_override_reason": application.sudo().capacity_override_reason or False,
             }
@@ -512,7 +517,7 @@ class OpMentorDetails(models.Model):
         """(failures, passes): the reasons this application's candidate does / does not meet each rule,
         ``percentage`` being the exam result judged (the application's, or the latest one)."""
         self.ensure_one()
-        setting = self.env["res.config.settings"]._mentor_setting
+        setting = self.company_id._mentor_setting  # the rules of the application's school
         student = self.student_id.sudo()
         failures, passes = [], []
         checks = [
