@@ -13,7 +13,7 @@ class MentorCompanyCheck(models.AbstractModel):
     _description = "Company Consistency of Mentorship Records"
 
     def _check_company(self, fnames=None):
-        super()._check_company(fnames)
+        result = super()._check_company(fnames)
         if fnames is None or {"company_id"} & set(fnames):
             fnames = self._fields
         x2many = [
@@ -34,6 +34,7 @@ class MentorCompanyCheck(models.AbstractModel):
                             names=", ".join(others.mapped("display_name")),
                         )
                     )
+        return result
 
 
 class OpMentorDetails(models.Model):
