@@ -1,6 +1,6 @@
 {
     "name": "Student Mentor",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Education",
     "summary": "Peer mentorship for OpenEduCat: mentor applications, allocations, "
     "video meetings from the portal, follow-ups, SMART goals",
@@ -19,6 +19,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/calendar_alarm_data.xml",
+        "data/res_company_data.xml",
         "data/ir_cron_data.xml",
         "data/op_mentor_export_data.xml",
         "wizard/op_mentor_reject_wizard_views.xml",

@@ -1,6 +1,6 @@
 {
     "name": "Student Mentor: Parents",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Education",
     "summary": "Parents follow their child's mentorship on the portal; optional parental consent before "
     "a minor's first meeting",

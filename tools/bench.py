@@ -104,7 +104,7 @@ class Seeder:
     def base(self):
         env = self.env
         # A school of this size runs about ten mentees per mentor: lift the default capacity (5).
-        env["ir.config_parameter"].sudo().set_param("op_student_mentor.mentor_capacity", "0")
+        env.company.mentor_capacity = 0
         self.subject = env["op.subject"].create({"name": "Algorithms", "code": "BALG"})
         self.course = env["op.course"].create(
             {"name": "Bench Course", "code": "BENCH", "subject_ids": [Command.set(self.subject.ids)]}

@@ -24,6 +24,8 @@ from . import (
     op_student,
     op_student_achievement,
     op_student_skill,
+    res_company,
+    res_company_check,
     res_config_settings,
     res_users,
 )

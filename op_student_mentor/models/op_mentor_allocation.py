@@ -9,6 +9,7 @@ from .res_users import MENTOR_ADMIN
 class OpMentorAllocation(models.Model):
     _name = "op.mentor.allocation"
     _description = "Mentor Allocation"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.escalation.mixin"]
     _order = "id desc"
 
@@ -25,6 +26,7 @@ class OpMentorAllocation(models.Model):
         required=True,
         tracking=True,
         index=True,
+        check_company=True,
         domain="[('is_mentor', '=', True)]",
     )
     course_id = fields.Many2one("op.course", "Course", required=True, tracking=True, index=True)
@@ -37,6 +39,7 @@ class OpMentorAllocation(models.Model):
         "allocation_id",
         "student_id",
         string="Mentees",
+        check_company=True,
         domain="[('id', '!=', mentor_id)]",
     )
     application_id = fields.Many2one(
@@ -44,6 +47,7 @@ class OpMentorAllocation(models.Model):
         "Application",
         readonly=True,
         index=True,
+        check_company=True,
         copy=False,
         groups="op_student_mentor.group_op_mentor_faculty",  # applications never reach the portal
     )
@@ -51,6 +55,7 @@ class OpMentorAllocation(models.Model):
         "op.faculty",
         "Faculty",
         ondelete="restrict",  # the allocation's follow-ups are the faculty's record: archive the faculty instead
+        check_company=True,
         compute="_compute_faculty_id",
         store=True,
         readonly=False,

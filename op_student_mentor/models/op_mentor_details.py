@@ -9,6 +9,7 @@ from .op_student import format_percentage
 class OpMentorDetails(models.Model):
     _name = "op.mentor.details"
     _description = "Mentor Application"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.workflow.mixin", "op.mentor.eligibility.mixin"]
     _order = "id desc"
     # The nominating faculty answers the administrator and a rejection on any of her applications,
@@ -28,6 +29,7 @@ class OpMentorDetails(models.Model):
         required=True,
         tracking=True,
         index=True,
+        check_company=True,
         default=lambda self: self.env["op.faculty"]._get_current_faculty(),
         help="The nominating faculty member. Only a mentorship administrator may change it.",
     )
@@ -49,6 +51,7 @@ class OpMentorDetails(models.Model):
         required=True,
         tracking=True,
         index=True,
+        check_company=True,
         domain="[('id', 'in', allowed_candidate_ids)]",
     )
     student_detail_ids = fields.Many2many(
@@ -57,6 +60,7 @@ class OpMentorDetails(models.Model):
         "details_id",
         "student_id",
         string="Mentees",
+        check_company=True,
         domain="[('id', 'in', allowed_student_ids), ('id', '!=', student_id)]",
     )
     gradebook_id = fields.Many2one(
@@ -487,6 +491,7 @@ class OpMentorDetails(models.Model):
                 "mentor_id": application.student_id.id,
                 "course_id": application.course_id.id,
                 "batch_id": application.batch_id.id,
+                "company_id": application.company_id.id,
                 "student_ids": [fields.Command.set(application.student_detail_ids.ids)],
                 "capacity_override_reason": application.capacity_override_reason or False,
             }

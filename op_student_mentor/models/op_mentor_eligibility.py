@@ -31,7 +31,7 @@ class OpMentorEligibility(models.AbstractModel):
         """(failures, passes): the reasons this application's candidate does / does not meet each rule,
         ``percentage`` being the exam result judged (the application's, or the latest one)."""
         self.ensure_one()
-        setting = self.env["res.config.settings"]._mentor_setting
+        setting = self.company_id._mentor_setting  # the rules of the application's school
         student = self.student_id
         failures, passes = [], []
         checks = [

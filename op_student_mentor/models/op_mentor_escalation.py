@@ -62,9 +62,6 @@ class OpMentorEscalation(models.AbstractModel):
     def _mentor_check_inactivity(self):
         """Raise, escalate or close the inactivity alert of each allocation (by the cron, or an administrator):
         a run never schedules an activity twice, whatever the number of runs a day."""
-        Settings = self.env["res.config.settings"]
-        days = Settings._mentor_setting("inactivity_days")
-        extra_days = Settings._mentor_setting("escalation_days")
         today = fields.Date.context_today(self)
         allocations = self.filtered(lambda a: a.active and a.student_ids)
         last_held = allocations._mentor_last_meeting_held()
@@ -76,6 +73,8 @@ class OpMentorEscalation(models.AbstractModel):
             )
         )
         for allocation in allocations:
+            days = allocation.company_id._mentor_setting("inactivity_days")  # the rules of the allocation's school
+            extra_days = allocation.company_id._mentor_setting("escalation_days")
             reasons = allocation._mentor_inactivity_reasons(
                 today, days, last_held.get(allocation.id), overdue.get(allocation)
             )

@@ -15,6 +15,7 @@ VISIBILITY = [
 class OpMentorFollowup(models.Model):
     _name = "op.mentor.followup"
     _description = "Mentor Follow-up"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.workflow.mixin"]
     _order = "meeting_date desc, id desc"
 
@@ -25,13 +26,14 @@ class OpMentorFollowup(models.Model):
     name = fields.Char(
         "Code", required=True, copy=False, readonly=True, default=lambda self: self.env._("New"), index="trigram"
     )
-    student_id = fields.Many2one("op.student", "Student", required=True, tracking=True, index=True)
+    student_id = fields.Many2one("op.student", "Student", required=True, tracking=True, index=True, check_company=True)
     allocation_id = fields.Many2one(
         "op.mentor.allocation",
         "Allocation",
         tracking=True,
         index=True,
         ondelete="restrict",  # a follow-up is history: archive the allocation instead
+        check_company=True,
         domain="[('student_ids', 'in', student_id)]",
     )
     mentor_id = fields.Many2one(related="allocation_id.mentor_id", store=True, index=True)
@@ -53,7 +55,15 @@ class OpMentorFollowup(models.Model):
         tracking=True,
         index=True,
     )
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="The allocation's school (else the student's).",
+    )
     # Mentoring practice: SMART goals and the guide's session notes.
     goal_ids = fields.One2many("op.mentor.goal", "followup_id", "Goals")
     previous_goal_ids = fields.Many2many(
@@ -100,6 +110,7 @@ class OpMentorFollowup(models.Model):
         "Session",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
         copy=False,
         help="The meeting these notes record (one follow-up per mentee and meeting).",
     )
@@ -124,6 +135,12 @@ class OpMentorFollowup(models.Model):
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
+
+    @api.depends("allocation_id", "student_id")
+    def _compute_company_id(self):
+        for followup in self:
+            company = followup.allocation_id.company_id or (followup.student_id and followup.student_id._mentor_company())
+            followup.company_id = company or followup.company_id or self.env.company
 
     @api.depends("status", "student_id", "meeting_id.absent_student_ids")
     def _compute_list_status(self):

@@ -13,6 +13,7 @@ from .op_mentor_meeting import DATE_MAX_YEARS_AHEAD
 class OpMentorGoal(models.Model):
     _name = "op.mentor.goal"
     _description = "Mentee SMART Goal"
+    _check_company_auto = True
     _order = "deadline, id"
 
     # ------------------------------------------------------------
@@ -60,7 +61,13 @@ class OpMentorGoal(models.Model):
         help="Not SMART when the indicator or the deadline is missing.",
     )
     carried_from_id = fields.Many2one(
-        "op.mentor.goal", "Carried From", readonly=True, copy=False, index="btree_not_null", ondelete="set null"
+        "op.mentor.goal",
+        "Carried From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
     )
     company_id = fields.Many2one(related="followup_id.company_id", store=True)
     visibility = fields.Selection(

@@ -29,6 +29,7 @@ DATE_MAX_YEARS_AHEAD = 5
 class OpMentorMeeting(models.Model):
     _name = "op.mentor.meeting"
     _description = "Mentor Meeting"
+    _check_company_auto = True
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
@@ -82,6 +83,7 @@ class OpMentorMeeting(models.Model):
         required=True,
         tracking=True,
         index=True,
+        check_company=True,
         domain="[('is_mentor', '=', True)]",
         help="The hosting mentor.",
     )
@@ -91,6 +93,7 @@ class OpMentorMeeting(models.Model):
         "meeting_id",
         "student_id",
         string="Mentees",
+        check_company=True,
         ondelete="restrict",  # deleting a student (or their partner / user) never silently empties a meeting
         domain="[('mentee_allocation_ids.mentor_id', '=', student_id), ('mentee_allocation_ids.active', '=', True)]",
     )
@@ -149,7 +152,13 @@ class OpMentorMeeting(models.Model):
         index=True,
     )
     rescheduled_from_id = fields.Many2one(
-        "op.mentor.meeting", "Rescheduled From", readonly=True, copy=False, index="btree_not_null", ondelete="set null"
+        "op.mentor.meeting",
+        "Rescheduled From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
     )
     rescheduled_to_ids = fields.One2many("op.mentor.meeting", "rescheduled_from_id", "Rescheduled To", readonly=True)
     mentor_user_id = fields.Many2one(related="student_id.user_id", string="Mentor User")
@@ -165,7 +174,15 @@ class OpMentorMeeting(models.Model):
         help="Faculty of the hosting mentor's active allocations: they read the meeting. Stored so that "
         "the faculty's record rule is one indexed lookup, not a join through every allocation.",
     )
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True)
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="The hosting mentor's school, whose settings apply to the meeting.",
+    )
     portal_submit_token = fields.Char(
         copy=False,
         readonly=True,
@@ -235,13 +252,21 @@ class OpMentorMeeting(models.Model):
     # COMPUTE
     # ------------------------------------------------------------
 
+    @api.depends("student_id")
+    def _compute_company_id(self):
+        for meeting in self:
+            if meeting.student_id:
+                meeting.company_id = meeting.student_id._mentor_company()
+            elif not meeting.company_id:
+                meeting.company_id = self.env.company
+
     @api.depends("meeting_students")
     def _compute_duration(self):
-        setting = self.env["res.config.settings"]._mentor_setting
-        self_funded, funded = setting("duration_self_funded"), setting("duration_funded")
         for meeting in self:
             if meeting.meeting_students:
-                meeting.duration = funded if meeting._mentor_funded() else self_funded
+                company = meeting.company_id or self.env.company  # the lengths of the meeting's school
+                length = "duration_funded" if meeting._mentor_funded() else "duration_self_funded"
+                meeting.duration = company._mentor_setting(length)
             elif not meeting.duration:
                 meeting.duration = 30
 
@@ -599,9 +624,9 @@ class OpMentorMeeting(models.Model):
         """Cancel with a reason (CLOSE_REASONS); late when within the window of the settings before the start."""
         self._check_status_update("cancel")
         self._validate_close_reason(reason, note)
-        window = self.env["res.config.settings"]._mentor_setting("late_cancel_hours")
         now = fields.Datetime.now()
         for meeting in self:
+            window = meeting.company_id._mentor_setting("late_cancel_hours")
             notice = (meeting.date - now).total_seconds() / 3600
             meeting._close("cancel", reason, note, late_cancellation=bool(window) and notice < window, notice=notice)
         return True

@@ -101,8 +101,9 @@ class OpMentorMeetingAgendaMixin(models.AbstractModel):
     @api.model
     def _mentor_generated_agendas(self):
         """Every agenda the pre-fill may have written: those are replaced when duration or type change."""
-        setting = self.env["res.config.settings"]._mentor_setting
-        durations = {30, 45, setting("duration_self_funded"), setting("duration_funded")}
+        durations = {30, 45}
+        for company in self.company_id | self.env.company:
+            durations |= {company._mentor_setting("duration_self_funded"), company._mentor_setting("duration_funded")}
         durations |= set(self.mapped("duration")) | set(self._origin.mapped("duration"))
         types = [key for key, _label in self._fields["session_type"].selection]
         return {

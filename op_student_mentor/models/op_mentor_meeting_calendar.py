@@ -67,7 +67,7 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
         Read on the system's records (see _mentor_create_events, _mentor_sync_events)."""
         self.ensure_one()
         partners = self.student_id.partner_id | self.meeting_students.partner_id
-        if self.env["res.config.settings"]._mentor_calendar_faculty_attendee():
+        if self.company_id.mentor_calendar_faculty_attendee:
             partners |= self.faculty_ids.partner_id
         return partners
 
@@ -92,7 +92,6 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
             return
         tokens = dict(zip(self.ids, room_tokens or []))
         model_id = self.env["ir.model"]._get_id(self._name)
-        alarms = self.env["res.config.settings"]._mentor_calendar_alarms()
         vals_list = []
         for meeting in meetings:
             mentor_partner = meeting.student_id.partner_id
@@ -103,7 +102,7 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
                     "user_id": meeting.student_id.user_id.id or False,
                     "res_model_id": model_id,
                     "res_id": meeting.id,
-                    "alarm_ids": [fields.Command.set(alarms.ids)],
+                    "alarm_ids": [fields.Command.set(meeting.company_id.mentor_calendar_alarm_ids.ids)],
                     "attendee_ids": [
                         fields.Command.create(
                             {"partner_id": partner.id, "state": "accepted" if partner == mentor_partner else "needsAction"}

@@ -13,6 +13,7 @@ class OpMentorMeetingRating(models.Model):
 
     _name = "op.mentor.meeting.rating"
     _description = "Mentor Meeting Pulse Rating"
+    _check_company_auto = True
     _order = "meeting_date desc, id desc"
     _rec_name = "meeting_id"
 
@@ -21,7 +22,9 @@ class OpMentorMeetingRating(models.Model):
     # ------------------------------------------------------------
 
     meeting_id = fields.Many2one("op.mentor.meeting", "Meeting", required=True, index=True, ondelete="cascade")
-    student_id = fields.Many2one("op.student", "Mentee", required=True, index=True, ondelete="cascade")
+    student_id = fields.Many2one(
+        "op.student", "Mentee", required=True, index=True, ondelete="cascade", check_company=True
+    )
     mentor_id = fields.Many2one(related="meeting_id.student_id", string="Mentor", store=True, index=True)
     meeting_date = fields.Datetime(related="meeting_id.date", string="Meeting Date", store=True)
     rating = fields.Integer("Rating", required=True, aggregator="avg", help="From 1 (poor) to 5 (excellent).")
@@ -97,9 +100,8 @@ class OpMentorMeetingRating(models.Model):
 
     def _mentor_flag_low(self):
         """A low rating (Settings) is a risk signal: the mentee is flagged at risk for the Student Success team."""
-        threshold = self.env["res.config.settings"]._mentor_setting("pulse_low_rating")
         # as the system: the at-risk flag of the student record, which the mentee may not write
-        for rating in self.sudo().filtered(lambda r: r.rating <= threshold):
+        for rating in self.sudo().filtered(lambda r: r.rating <= r.company_id._mentor_setting("pulse_low_rating")):
             rating.student_id._mentor_flag_at_risk(
                 self.env._(
                     "Rated the meeting %(meeting)s of %(date)s %(rating)s/5 (post-meeting pulse).",

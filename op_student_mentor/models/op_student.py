@@ -398,8 +398,10 @@ class OpStudent(models.Model):
 
     def _mentor_capacity_limits(self):
         """{student id: mentee limit} (0: no limit): the student's own limit, else the program default."""
-        default = self.env["res.config.settings"]._mentor_setting("capacity")
-        return {student.id: student.sudo().mentor_capacity or default for student in self}
+        return {
+            student.id: student.sudo().mentor_capacity or student._mentor_company()._mentor_setting("capacity")
+            for student in self
+        }
 
     def _mentor_term_stats(self):
         """{student id: (meetings held, follow-ups completed, mentees)} over all the mentor's allocations."""
@@ -430,7 +432,7 @@ class OpStudent(models.Model):
 
     def _mentor_term_progress(self):
         self.ensure_one()
-        setting = self.env["res.config.settings"]._mentor_setting
+        setting = self._mentor_company()._mentor_setting
         meetings, followups, _mentees = self._mentor_term_stats()[self.id]
         return self.env._(
             "%(meetings)s of %(term_meetings)s meetings held, %(followups)s of %(term_followups)s follow-ups completed",
@@ -446,8 +448,6 @@ class OpStudent(models.Model):
         mentors = self.sudo().filtered("is_mentor")
         if not mentors:
             return self.env["op.student.achievement"]
-        setting = self.env["res.config.settings"]._mentor_setting
-        term_meetings, term_followups = setting("term_meetings"), setting("term_followups")
         Achievement = self.env["op.student.achievement"].sudo()
         done = Achievement.search([("student_id", "in", mentors.ids), ("achievement_type", "=", "mentoring")])
         todo = mentors - done.student_id
@@ -455,7 +455,8 @@ class OpStudent(models.Model):
         vals_list = []
         for mentor in todo:
             meetings, followups, mentees = stats[mentor.id]
-            if meetings < term_meetings or followups < term_followups:
+            setting = mentor._mentor_company()._mentor_setting  # the term of the mentor's school
+            if meetings < setting("term_meetings") or followups < setting("term_followups"):
                 continue
             vals_list.append(
                 {
@@ -565,3 +566,10 @@ class OpStudent(models.Model):
         # the prefetch of a share user's read takes the portal fields only (the others would be refused)
         records = self if self.env.su or not self.env.user.share else self.with_context(prefetch_fields=False)
         return super(OpStudent, records)._fetch_field(field)
+
+    def _mentor_company(self):
+        """The student's school, whose settings apply to them: the student's company, else their user's (a
+        portal user belongs to one school), else the current company."""
+        self.ensure_one()
+        student = self.sudo()  # a mentee's settings are read in the mentor's or the cron's name too
+        return student.company_id or student.user_id.company_id or self.env.company

@@ -1,6 +1,6 @@
 from collections import namedtuple
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 Setting = namedtuple("Setting", "param kind default low high label")
@@ -51,16 +51,32 @@ MENTOR_SETTINGS = {
 CALENDAR_ALARMS_PARAM = "op_student_mentor.calendar_alarm_ids"
 DEFAULT_ALARMS = ("op_student_mentor.calendar_alarm_mentor_email_1day", "op_student_mentor.calendar_alarm_mentor_email_1hour")
 PROGRAM_RULES = ("capacity", "min_percentage", "min_achievements", "min_skills", "term_meetings", "term_followups")
+# School policy: each company (school) has its own, stored on res.company (the settings form shows the current
+# company's). The matching thresholds stay global: the subject standings view reads them in SQL for students,
+# who carry no company of their own in OpenEduCat.
+COMPANY_SETTINGS = (
+    "duration_self_funded",
+    "duration_funded",
+    "late_cancel_hours",
+    "inactivity_days",
+    "escalation_days",
+    "pulse_low_rating",
+    "pulse_min_ratings",
+    *PROGRAM_RULES,
+)
 
 
 def _setting_field(name, **kwargs):
-    """The settings form's field of ``MENTOR_SETTINGS[name]``: label, type and default from the table.
+    """The settings form's field of ``MENTOR_SETTINGS[name]``: label, type and default from the table; the
+    current company's field for the school policy (COMPANY_SETTINGS).
 
     No ``config_parameter``: Odoo would drop a 0 (and the default would come back), and read the stored value
     unvalidated; ``get_values`` / ``set_values`` below do both for every row of the table.
     """
     setting = MENTOR_SETTINGS[name]
     field_class = fields.Float if setting.kind is float else fields.Integer
+    if name in COMPANY_SETTINGS:
+        kwargs.update(related=f"company_id.mentor_{name}", readonly=False)
     return field_class(setting.label, default=setting.default, **kwargs)
 
 
@@ -132,13 +148,13 @@ class ResConfigSettings(models.TransientModel):
 
     # Calendar: reminders and the faculty as attendees of the meetings' events.
     mentor_calendar_alarm_ids = fields.Many2many(
-        "calendar.alarm",
-        string="Meeting Reminders",
+        related="company_id.mentor_calendar_alarm_ids",
+        readonly=False,
         help="Reminders of every new mentor meeting (e-mail, or a notification in Odoo for internal users).",
     )
     mentor_calendar_faculty_attendee = fields.Boolean(
-        "Faculty Attend Meetings",
-        config_parameter="op_student_mentor.calendar_faculty_attendee",
+        related="company_id.mentor_calendar_faculty_attendee",
+        readonly=False,
         help="The faculty of the mentor's allocations are invited to the meetings (optional attendees).",
     )
     mentor_match_need_threshold = _setting_field(
@@ -181,7 +197,6 @@ class ResConfigSettings(models.TransientModel):
     def get_values(self):
         values = super().get_values()
         values.update({f"mentor_{name}": self._mentor_setting(name) for name in MENTOR_SETTINGS})
-        values["mentor_calendar_alarm_ids"] = [Command.set(self._mentor_calendar_alarms().ids)]
         return values
 
     def set_values(self):
@@ -189,9 +204,8 @@ class ResConfigSettings(models.TransientModel):
         result = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for name, setting in MENTOR_SETTINGS.items():
-            params.set_param(setting.param, repr(self[f"mentor_{name}"]))  # 0 too: "off", not the default
-        # "" is "no reminder", kept apart from a missing parameter (the defaults)
-        params.set_param(CALENDAR_ALARMS_PARAM, ",".join(str(i) for i in self.mentor_calendar_alarm_ids.ids) or " ")
+            if name not in COMPANY_SETTINGS:  # those are the company's fields (related)
+                params.set_param(setting.param, repr(self[f"mentor_{name}"]))  # 0 too: "off", not the default
         return result
 
     # ------------------------------------------------------------
@@ -199,10 +213,13 @@ class ResConfigSettings(models.TransientModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _mentor_setting(self, name):
-        """The value of the setting ``name`` (a key of MENTOR_SETTINGS): the stored parameter, or its default
-        when the parameter is missing, not a number of the setting's type, or out of range."""
+    def _mentor_setting(self, name, company=None):
+        """The value of the setting ``name`` (a key of MENTOR_SETTINGS) for ``company`` (default: the current
+        one): the company's field for the school policy (COMPANY_SETTINGS), else the stored parameter; the
+        default when the value is missing, not a number of the setting's type, or out of range."""
         setting = MENTOR_SETTINGS[name]
+        if name in COMPANY_SETTINGS:
+            return (company or self.env.company)._mentor_setting(name)
         raw = self.env["ir.config_parameter"].sudo().get_param(setting.param) or ""  # missing: False (not 0)
         try:
             number = float(raw)
@@ -212,9 +229,9 @@ class ResConfigSettings(models.TransientModel):
         return value if value == number and setting.low <= value <= setting.high else setting.default
 
     @api.model
-    def _mentor_program_rules(self):
-        """{rule: value} of the program rules (PROGRAM_RULES), each read by ``_mentor_setting``."""
-        return {name: self._mentor_setting(name) for name in PROGRAM_RULES}
+    def _mentor_program_rules(self, company=None):
+        """{rule: value} of the program rules (PROGRAM_RULES) of ``company``, each read by ``_mentor_setting``."""
+        return {name: self._mentor_setting(name, company) for name in PROGRAM_RULES}
 
     @api.model
     def _mentor_success_users(self):
@@ -226,16 +243,10 @@ class ResConfigSettings(models.TransientModel):
         return self.env["res.users"]._mentor_group_users(group)
 
     @api.model
-    def _mentor_calendar_alarms(self):
-        """The reminders of new meetings' events: the setting, or one day and one hour before by e-mail."""
-        raw = self.env["ir.config_parameter"].sudo().get_param(CALENDAR_ALARMS_PARAM)
-        Alarm = self.env["calendar.alarm"].sudo()
-        if raw is False:
-            return Alarm.browse(
-                alarm.id for alarm in (self.env.ref(xmlid, raise_if_not_found=False) for xmlid in DEFAULT_ALARMS) if alarm
-            )
-        return Alarm.browse(int(i) for i in raw.split(",") if i.strip().isdigit()).exists()
+    def _mentor_calendar_alarms(self, company=None):
+        """The reminders of new meetings' events of ``company`` (default: the current one)."""
+        return (company or self.env.company).sudo().mentor_calendar_alarm_ids  # reading a setting
 
     @api.model
-    def _mentor_calendar_faculty_attendee(self):
-        return bool(self.env["ir.config_parameter"].sudo().get_param("op_student_mentor.calendar_faculty_attendee"))
+    def _mentor_calendar_faculty_attendee(self, company=None):
+        return (company or self.env.company).sudo().mentor_calendar_faculty_attendee  # reading a setting

@@ -328,3 +328,9 @@ class MentorPortalCommon(HttpCase, MentorCommon):
     def assertRefused(self, response):
         self.assertEqual(response.status_code, 403, response.url)
         self.assertIn(PORTAL_REFUSAL, response.text)
+
+
+def tamper_company_setting(company, fname, value):
+    """Write a company's setting as a shell or an import of an older version could, past the ORM's check."""
+    company.env.cr.execute(f'UPDATE res_company SET "{fname}" = %s WHERE id = %s', [value, company.id])  # noqa: S608
+    company.invalidate_recordset([fname])

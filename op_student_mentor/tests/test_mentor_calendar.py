@@ -108,7 +108,7 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
         self.assertEqual(self.env["calendar.event"].search_count([("res_id", "=", meeting.id), ("res_model", "=", meeting._name)]), 1)
 
     def test_faculty_attendee_setting(self):
-        self.env["ir.config_parameter"].sudo().set_param("op_student_mentor.calendar_faculty_attendee", "True")
+        self.env.company.mentor_calendar_faculty_attendee = True
         with freeze_time(NOW):
             meeting = self.env["op.mentor.meeting"].create(self._vals())
         self.assertIn(self.faculty.partner_id, meeting.calendar_event_id.partner_ids)

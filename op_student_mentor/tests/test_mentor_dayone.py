@@ -149,7 +149,7 @@ class TestMentorDayOne(MentorCommon):
         Details = self.env["op.mentor.details"].with_user(self.user_faculty)
         self.assertFalse(Details.new({}).eligibility_status, "blank form, no rule: no banner")
         self.assertFalse(self._nominate().eligibility_status, "candidate, no rule: no banner")
-        self.env["ir.config_parameter"].sudo().set_param("op_student_mentor.eligibility_min_percentage", "80")
+        self.env.company.mentor_min_percentage = 80
         blank = Details.new({"course_id": self.course.id, "batch_id": self.batch.id})
         self.assertFalse(blank.eligibility_status, "rules, no candidate yet: no banner")
         self.env.invalidate_all()

@@ -16,8 +16,7 @@ class TestInactivityEscalation(MentorCommon):
         super().setUpClass()
         # Day 0 of both mentorships; N = 21 days without a meeting held, M = 7 more days.
         (cls.allocation | cls.allocation_other).write({"date_start": date(2031, 1, 1)})
-        cls.env["ir.config_parameter"].set_param("op_student_mentor.inactivity_days", "21")
-        cls.env["ir.config_parameter"].set_param("op_student_mentor.escalation_days", "7")
+        cls.env.company.write({"mentor_inactivity_days": 21, "mentor_escalation_days": 7})
         cls.activity_type = cls.env.ref("op_student_mentor.mail_act_mentor_inactivity")
         cls.admins = cls.env.ref("op_student_mentor.group_op_mentor_admin").users.filtered(
             lambda u: u.active and not u.share
@@ -103,8 +102,7 @@ class TestInactivityEscalation(MentorCommon):
         self.assertIn("No longer inactive", self.allocation.message_ids[0].body)
 
     def test_settings_drive_the_clock(self):
-        self.env["ir.config_parameter"].set_param("op_student_mentor.inactivity_days", "5")
-        self.env["ir.config_parameter"].set_param("op_student_mentor.escalation_days", "0")
+        self.env.company.write({"mentor_inactivity_days": 5, "mentor_escalation_days": 0})
         self._run("2031-01-05 06:00:00")
         self.assertFalse(self._activities())
         self._run("2031-01-06 06:00:00")

@@ -59,9 +59,8 @@ class TestMentorPractice(MentorCommon):
             {"mentor_duration_self_funded": 25, "mentor_duration_funded": 50}
         )
         settings.execute()
-        params = self.env["ir.config_parameter"].sudo()
-        self.assertEqual(params.get_param("op_student_mentor.duration_self_funded"), "25")
-        self.assertEqual(params.get_param("op_student_mentor.duration_funded"), "50")
+        company = self.env.company  # the school's policy
+        self.assertEqual((company.mentor_duration_self_funded, company.mentor_duration_funded), (25, 50))
         Meeting = self.env["op.mentor.meeting"]
         self.assertEqual(Meeting.create(self._meeting_vals()).duration, 25)
         self._fund(self.student_mentee)

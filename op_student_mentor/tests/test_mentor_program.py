@@ -12,7 +12,7 @@ from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import MentorCommon
+from .common import MentorCommon, tamper_company_setting
 
 RULE_LOGGERS = ("odoo.addons.base.models.ir_rule", "odoo.addons.base.models.ir_model")
 
@@ -90,9 +90,8 @@ class TestProgramSettings(ProgramCommon):
         self.assertEqual(self._rules()["capacity"], 5)
 
     def test_tampered_parameter_falls_back_to_default(self):
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param("op_student_mentor.mentor_capacity", "-3")
-        params.set_param("op_student_mentor.eligibility_min_percentage", "lots")
+        tamper_company_setting(self.env.company, "mentor_capacity", -3)
+        tamper_company_setting(self.env.company, "mentor_min_percentage", 1000)
         rules = self._rules()
         self.assertEqual((rules["capacity"], rules["min_percentage"]), (5, 0))
 

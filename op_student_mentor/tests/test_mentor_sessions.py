@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import MentorCommon
+from .common import MentorCommon, tamper_company_setting
 
 
 @tagged("post_install", "-at_install")
@@ -97,10 +97,10 @@ class TestMeetingClose(MentorCommon):
                 self.assertEqual(meeting.late_cancel_count, int(late))
 
     def test_late_cancellation_window_setting(self):
-        self.env["ir.config_parameter"].set_param("op_student_mentor.late_cancel_hours", "72")
+        self.env.company.mentor_late_cancel_hours = 72
         self.assertTrue(self._cancel_at("2031-03-08 09:00:00").late_cancellation)
         meeting = self._create_meeting(self.student_mentor, self.student_mentee, "Other", date=self.start)
-        self.env["ir.config_parameter"].set_param("op_student_mentor.late_cancel_hours", "0")
+        self.env.company.mentor_late_cancel_hours = 0
         self.assertFalse(self._cancel_at("2031-03-10 13:00:00", meeting=meeting).late_cancellation, "0: never late")
 
     def test_mark_missed_only_once_started(self):
@@ -397,9 +397,8 @@ class TestSessionSettings(MentorCommon):
         self.assertEqual(self.env["res.config.settings"].create({}).mentor_late_cancel_hours, 0)
 
     def test_bad_parameters_fall_back_to_defaults(self):
-        params = self.env["ir.config_parameter"]
-        for value in ("-3", "abc", "99999"):
-            params.set_param("op_student_mentor.inactivity_days", value)
+        for value in (-3, 0, 99999):
+            tamper_company_setting(self.env.company, "mentor_inactivity_days", value)
             self.assertEqual(self.env["res.config.settings"]._mentor_setting("inactivity_days"), 21)
 
 
@@ -490,6 +489,6 @@ class TestPulse(MentorCommon):
         self.assertIn("2/5", self.student_mentee.mentor_at_risk_reason)
         self.assertTrue(self.student_mentee.activity_ids.filtered(lambda a: a.activity_type_id == at_risk))
         # 0 in the settings: never a risk signal
-        self.env["ir.config_parameter"].set_param("op_student_mentor.pulse_low_rating", "0")
+        self.env.company.mentor_pulse_low_rating = 0
         self._rate(1, user=self.user_mentee_other, meeting=self.meeting_other, student=self.student_mentee_other)
         self.assertFalse(self.student_mentee_other.mentor_at_risk)

@@ -1,8 +1,8 @@
 """The settings table (``MENTOR_SETTINGS``): one row per validated setting, one reader.
 
-Every row round-trips through the settings form (saved, stored in its parameter, read back by
-``_mentor_setting`` and shown again by the form), and a value out of its range is refused with a
-message naming the setting, leaving the stored parameter as it was.
+Every row round-trips through the settings form (saved, stored in the current company's field for the
+school policy or in its parameter, read back by ``_mentor_setting`` and shown again by the form), and a
+value out of its range is refused with a message naming the setting, leaving the stored value as it was.
 """
 
 import re
@@ -10,9 +10,11 @@ import re
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 
-from ..models.res_config_settings import MENTOR_SETTINGS, PROGRAM_RULES
+from ..models.res_config_settings import COMPANY_SETTINGS, MENTOR_SETTINGS, PROGRAM_RULES
+from .common import tamper_company_setting
 
-# Existing databases and the documentation name these parameters: they never change.
+# Existing databases and the documentation name these parameters: they never change (those of the
+# school policy only name what the 18.0.1.5.0 migration copies to every company).
 PARAMETERS = {
     "mentor_duration_self_funded": "op_student_mentor.duration_self_funded",
     "mentor_duration_funded": "op_student_mentor.duration_funded",
@@ -46,6 +48,15 @@ class TestMentorSettingsTable(TransactionCase):
         setattr(form, fname, value)
         form.save().execute()
 
+    def _stored(self, name):
+        """What the form stored: the current company's field (school policy), else the parameter's text."""
+        if name in COMPANY_SETTINGS:
+            return self.env.company[f"mentor_{name}"]
+        return self.params.get_param(MENTOR_SETTINGS[name].param)
+
+    def _stored_as(self, name, value):
+        return value if name in COMPANY_SETTINGS else repr(value)
+
     @staticmethod
     def _accepted_values(setting):
         """The bounds and a value inside them, none equal to the default (so each save changes something)."""
@@ -72,7 +83,7 @@ class TestMentorSettingsTable(TransactionCase):
             for value in self._accepted_values(setting):
                 with self.subTest(setting=name, value=value):
                     self._save(fname, value)
-                    self.assertEqual(self.params.get_param(setting.param), repr(value))
+                    self.assertEqual(self._stored(name), self._stored_as(name, value))
                     self.assertEqual(self.Settings._mentor_setting(name), value)
                     self.assertIsInstance(self.Settings._mentor_setting(name), setting.kind)
                     self.assertEqual(Form(self.Settings)[fname], value, "the form shows the stored value again")
@@ -94,12 +105,22 @@ class TestMentorSettingsTable(TransactionCase):
                 ):
                     self._save(fname, value)
                 self.assertIn(f"got {value}", str(refusal.exception))
-                self.assertEqual(self.params.get_param(setting.param), repr(accepted), "nothing written")
+                self.assertEqual(self._stored(name), self._stored_as(name, accepted), "nothing written")
                 self.assertEqual(self.Settings._mentor_setting(name), accepted)
 
     def test_out_of_range_parameter_reads_as_default(self):
         """A parameter written outside the form (shell, import, older version) never reaches the code unchecked."""
+        for name in COMPANY_SETTINGS:  # typed columns: only a number out of range can get there
+            setting = MENTOR_SETTINGS[name]
+            for value in (setting.low - 1, setting.high + 1):
+                with self.subTest(setting=name, value=value):
+                    tamper_company_setting(self.env.company, f"mentor_{name}", value)
+                    self.assertEqual(self.Settings._mentor_setting(name), setting.default)
+                    self.assertEqual(self.env.company._mentor_setting(name), setting.default)
+            self.assertEqual(Form(self.Settings)[f"mentor_{name}"], setting.default, "the form reads the same")
         for name, setting in MENTOR_SETTINGS.items():
+            if name in COMPANY_SETTINGS:
+                continue
             for raw in (str(setting.low - 1), str(setting.high + 1), "abc", "", "nan", "inf", "1e400"):
                 with self.subTest(setting=name, raw=raw):
                     self.params.set_param(setting.param, raw)
@@ -108,6 +129,6 @@ class TestMentorSettingsTable(TransactionCase):
             self.params.set_param(setting.param, False)  # removed
             self.assertEqual(self.Settings._mentor_setting(name), setting.default)
         for name, setting in MENTOR_SETTINGS.items():
-            if setting.kind is int:
+            if setting.kind is int and name not in COMPANY_SETTINGS:
                 self.params.set_param(setting.param, f"{setting.low}.5")
                 self.assertEqual(self.Settings._mentor_setting(name), setting.default, "not a whole number")

@@ -250,7 +250,7 @@ class TestSessionsPortal(MentorPortalCommon):
         # the other mentor sees none of it
         self.assertNotIn("o_mentor_pulse", self._get("/my/mentor/meetings", "mentor_other").text)
         # the minimum is a setting
-        self.env["ir.config_parameter"].set_param("op_student_mentor.pulse_min_ratings", "4")
+        self.env.company.mentor_pulse_min_ratings = 4
         self.assertIn("o_mentor_pulse_pending", self._get(url, "mentor").text)
 
     def test_pulse_pages_query_count_constant(self):

@@ -11,7 +11,7 @@ class OpMentorAllocation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         allocations = super().create(vals_list)
-        if not self._mentor_parent_news():
+        if not allocations._mentor_parent_news():
             return allocations
         allocations.filtered("active")._mentor_new_mentor(
             {allocation.id: allocation.student_ids for allocation in allocations}
@@ -45,10 +45,12 @@ class OpMentorAllocation(models.Model):
 
     @api.model
     def _mentor_parent_news(self):
-        """(e-mail parents of a new mentor, consent required): a school with neither pays no query here."""
+        """(e-mail parents of a new mentor, consent required) in the schools (companies) of these allocations: a
+        school with neither pays no query here."""
         settings = self.env["res.config.settings"]
-        notify = settings._mentor_parent_setting("notify_mentor")
-        consent = settings._mentor_parent_setting("consent_required")
+        companies = self.company_id or self.env.company
+        notify = any(settings._mentor_parent_setting("notify_mentor", company) for company in companies)
+        consent = any(settings._mentor_parent_setting("consent_required", company) for company in companies)
         return (notify, consent) if notify or consent else ()
 
     def _mentor_new_mentor(self, students_by_allocation):
@@ -61,9 +63,10 @@ class OpMentorAllocation(models.Model):
         # sudo: sending mail, the Odoo way (the approver need not read nor edit the template)
         template = self.env.ref("op_student_mentor_parent.mail_template_parent_mentor_assigned").sudo()
         waiting = self.env["op.student"]
+        settings = self.env["res.config.settings"]
         for allocation in self:
             students = students_by_allocation.get(allocation.id, self.env["op.student"])
-            if notify:
+            if notify and settings._mentor_parent_setting("notify_mentor", allocation.company_id):
                 for parent in students._mentor_parents().filtered(lambda p: p.name.email):
                     children = parent.student_ids & students
                     template.with_context(
@@ -73,7 +76,7 @@ class OpMentorAllocation(models.Model):
                         email_layout_xmlid="mail.mail_notification_light",
                         email_values={"recipient_ids": [fields.Command.set(parent.name.ids)]},
                     )
-            if consent:
+            if consent and settings._mentor_parent_setting("consent_required", allocation.company_id):
                 waiting |= students._mentor_waiting_consent()
         if waiting:
             consents = self.env["op.mentor.parent.consent"]._mentor_for_students(waiting)

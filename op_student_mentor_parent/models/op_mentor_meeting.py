@@ -24,8 +24,13 @@ class OpMentorMeeting(models.Model):
 
     def write(self, vals):
         before = {}
-        if "meeting_students" in vals and self.env["res.config.settings"]._mentor_parent_setting("consent_required"):
-            before = {meeting.id: meeting.meeting_students for meeting in self}
+        settings = self.env["res.config.settings"]
+        if "meeting_students" in vals:
+            before = {
+                meeting.id: meeting.meeting_students
+                for meeting in self
+                if settings._mentor_parent_setting("consent_required", meeting.company_id)
+            }
         result = super().write(vals)
         for meeting in self.filtered(lambda m: m.id in before and m.status == "scheduled"):
             meeting._mentor_check_consent(meeting.meeting_students - before[meeting.id])
@@ -52,7 +57,8 @@ class OpMentorMeeting(models.Model):
     def _mentor_check_consent(self, students):
         """Refuse these meetings while one of ``students`` among their mentees waits for a parent's consent."""
         # the setting first: a school without it pays no query on its meetings
-        if not self or not students or not self.env["res.config.settings"]._mentor_parent_setting("consent_required"):
+        settings = self.env["res.config.settings"]
+        if not students or not any(settings._mentor_parent_setting("consent_required", c) for c in self.company_id):
             return
         # as the system: the consents are the parents' and the school's, never the mentor's to read
         waiting = (self.sudo().meeting_students & students)._mentor_waiting_consent()
@@ -73,11 +79,13 @@ class OpMentorMeeting(models.Model):
 
     def _mentor_notify_parents(self, kind):
         """One e-mail per parent and meeting (Settings: E-mail Parents About Meetings), naming their children."""
-        if not self or not self.env["res.config.settings"]._mentor_parent_setting("notify_meetings"):
+        settings = self.env["res.config.settings"]
+        meetings = self.filtered(lambda m: settings._mentor_parent_setting("notify_meetings", m.company_id))
+        if not meetings:
             return
         template = self.env.ref(self._PARENT_TEMPLATES[kind]).sudo()  # mail: the sender need not read templates
-        show_link = self.env["res.config.settings"]._mentor_parent_setting("show_link")
-        for meeting in self.sudo():  # the parents' partners: neither a mentor nor a faculty reads them
+        for meeting in meetings.sudo():  # the parents' partners: neither a mentor nor a faculty reads them
+            show_link = settings._mentor_parent_setting("show_link", meeting.company_id)
             for parent in meeting.meeting_students._mentor_parents().filtered(lambda p: p.name.email):
                 children = parent.student_ids & meeting.meeting_students
                 partner = parent.name

@@ -27,8 +27,10 @@ class OpStudent(models.Model):
     )
 
     def _compute_mentor_parent_consent_state(self):
-        required = self.env["res.config.settings"]._mentor_parent_setting("consent_required")
-        minors = self.filtered(lambda s: s._mentor_is_minor()) if required else self.browse()
+        settings = self.env["res.config.settings"]
+        minors = self.filtered(
+            lambda s: settings._mentor_parent_setting("consent_required", s._mentor_company()) and s._mentor_is_minor()
+        )
         consents = self.env["op.mentor.parent.consent"].search([("student_id", "in", minors.ids)])  # compute_sudo
         state_by_student = {consent.student_id.id: consent.state for consent in consents}
         for student in self:

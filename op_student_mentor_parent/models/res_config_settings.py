@@ -5,7 +5,9 @@ PARENT_VISIBILITY = [
     ("schedule", "The meeting schedule"),
     ("goals", "The schedule, shared goals and notes"),
 ]
+# The ir.config_parameter keys of the settings before they belonged to each company (18.0.1.1.0 migration).
 PARAM_PREFIX = "op_student_mentor_parent."
+PARENT_SETTINGS = ("visibility", "show_link", "notify_mentor", "notify_meetings", "consent_required")
 
 
 class ResConfigSettings(models.TransientModel):
@@ -15,34 +17,13 @@ class ResConfigSettings(models.TransientModel):
     # FIELDS
     # ------------------------------------------------------------
 
-    mentor_parent_visibility = fields.Selection(
-        PARENT_VISIBILITY,
-        "What Parents See",
-        default="schedule",
-        required=True,
-        config_parameter=PARAM_PREFIX + "visibility",
-        help="What a parent reads about their child's mentorship on the portal. Faculty-only and mentor-only notes, "
-        "ratings and applications never reach parents.",
-    )
-    mentor_parent_show_link = fields.Boolean(
-        "Parents See the Video Link",
-        config_parameter=PARAM_PREFIX + "show_link",
-        help="Show parents the video call link of their child's upcoming meetings.",
-    )
-    mentor_parent_notify_mentor = fields.Boolean(
-        "E-mail Parents When Their Child Gets a Mentor",
-        config_parameter=PARAM_PREFIX + "notify_mentor",
-    )
-    mentor_parent_notify_meetings = fields.Boolean(
-        "E-mail Parents About Meetings",
-        config_parameter=PARAM_PREFIX + "notify_meetings",
-        help="E-mail parents when a meeting of their child is scheduled, moved or cancelled.",
-    )
+    # School policy: the current company's (res.company), as event and hr_holidays keep theirs.
+    mentor_parent_visibility = fields.Selection(related="company_id.mentor_parent_visibility", readonly=False)
+    mentor_parent_show_link = fields.Boolean(related="company_id.mentor_parent_show_link", readonly=False)
+    mentor_parent_notify_mentor = fields.Boolean(related="company_id.mentor_parent_notify_mentor", readonly=False)
+    mentor_parent_notify_meetings = fields.Boolean(related="company_id.mentor_parent_notify_meetings", readonly=False)
     mentor_parent_consent_required = fields.Boolean(
-        "Parental Consent for Minors",
-        config_parameter=PARAM_PREFIX + "consent_required",
-        help="A mentee under 18 (from the student's birth date) has no first meeting until a parent gave their "
-        "consent, from the portal or from the e-mail link.",
+        related="company_id.mentor_parent_consent_required", readonly=False
     )
 
     # ------------------------------------------------------------
@@ -50,12 +31,13 @@ class ResConfigSettings(models.TransientModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _mentor_parent_setting(self, name):
-        """The value of a parent setting (name without its ``mentor_parent_`` prefix), checked against its field:
-        a selection outside its values reads as the default, a boolean is True only when stored as such."""
-        field = self._fields[f"mentor_parent_{name}"]
-        raw = self.env["ir.config_parameter"].sudo().get_param(field.config_parameter)  # sudo: reading a setting
+    def _mentor_parent_setting(self, name, company=None):
+        """The value of a parent setting (name without its ``mentor_parent_`` prefix) of ``company`` (default:
+        the current one); a selection outside its values reads as the default."""
+        company = (company or self.env.company).sudo()  # reading a setting: the record's school may not be the user's
+        value = company[f"mentor_parent_{name}"]
+        field = company._fields[f"mentor_parent_{name}"]
         if field.type == "boolean":
-            return raw == "True"
+            return value
         values = [value for value, _label in PARENT_VISIBILITY]
-        return raw if raw in values else field.default(self)
+        return value if value in values else field.default(company)

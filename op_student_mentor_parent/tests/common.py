@@ -48,10 +48,7 @@ class ParentFixtures:
     @classmethod
     def _set_parent_settings(cls, **values):
         """Settings of the bridge by name without their prefix, e.g. ``consent_required=True``."""
-        params = cls.env["ir.config_parameter"].sudo()
-        fields_ = cls.env["res.config.settings"]._fields
-        for name, value in values.items():
-            params.set_param(fields_[f"mentor_parent_{name}"].config_parameter, value if value else False)
+        cls.env.company.write({f"mentor_parent_{name}": value for name, value in values.items()})  # the school's
         cls.env["op.student"].invalidate_model(["mentor_parent_consent_state"])
 
 
