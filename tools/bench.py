@@ -9,6 +9,11 @@ Portal pages go through a real Odoo HTTP server started on a free loopback port;
 their query count and server time come from Odoo's werkzeug request log. Backend
 paths run in-process, counted with the cursor's ``sql_log_count``. Write paths run
 in a savepoint that is rolled back after each run.
+
+The rows "history: ..." measure the portal lists of one mentor and one mentee of their own
+batch who have --history-small meetings together at the small scale and --history at the
+full scale (100 and 10,000): what a user's own history costs them (`--only history` measures
+just those).
 """
 
 import argparse
@@ -57,6 +62,21 @@ def parse_args():
     p.add_argument("--match-students", type=int, default=2000, help="students of the batch matched")
     p.add_argument("--match-mentors", type=int, default=200, help="its approved mentors, each of capacity 5")
     p.add_argument("--match-subjects", type=int, default=10, help="subjects with an exam result per student")
+    p.add_argument(
+        "--history",
+        type=int,
+        default=10000,
+        help="meetings of the 'history' mentor and mentee at the full scale (one mentor hosting them all, one "
+        "mentee attending them all; not divided by --small)",
+    )
+    p.add_argument("--history-small", type=int, default=100, help="their meetings at the small scale")
+    p.add_argument(
+        "--only",
+        choices=("all", "history"),
+        default="all",
+        help="'history': measure only the portal lists of the history mentor and mentee (the school is seeded "
+        "all the same)",
+    )
     p.add_argument(
         "--output",
         default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "results.md"),
@@ -294,6 +314,104 @@ class Seeder:
         self.env.cr.execute("UPDATE op_student SET mentor_capacity = 5 WHERE id IN %s", [mentor_ids])
         self.env.invalidate_all()
         return batch
+
+    def history(self, meetings):
+        """The 'history' pair: one mentor and one mentee of their own batch, allocated, who log in to the portal
+        (history-mentor@ / history-mentee@bench.test), with ``meetings`` meetings (hosted by the one, attended by
+        the other) and a follow-up with one goal per past meeting (closed, the three latest open)."""
+        env = self.env
+        batch = self._batch()
+        batch.code = "BHISTORY"
+        mentor, mentee = self.students(2, batch)
+        self.env["op.marksheet.line"].create({"marksheet_reg_id": self.register.id, "student_id": mentor.id})
+        self.applications(mentor, {mentor.id: mentee.ids}, "approve")
+        portal = env.ref("base.group_portal")
+        for login, student in (("history-mentor@bench.test", mentor), ("history-mentee@bench.test", mentee)):
+            student.user_id = (
+                env["res.users"]
+                .with_context(no_reset_password=True)
+                .create(
+                    {
+                        "name": student.name,
+                        "login": login,
+                        "password": PASSWORD,
+                        "partner_id": student.partner_id.id,
+                        "groups_id": [Command.set(portal.ids)],
+                    }
+                )
+            )
+        self.history_rows(meetings)
+
+    def history_rows(self, meetings):
+        """Grow the history pair's meetings to ``meetings`` (by SQL, as ``bulk_rows``). Meeting g is g / 2 half
+        days after now (odd g) or before it (even g): any run of rows is half past, half to come."""
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            """SELECT a.id, a.mentor_id, r.student_id, a.faculty_id
+                 FROM op_mentor_allocation a JOIN op_mentor_allocation_student_rel r ON r.allocation_id = a.id
+                 JOIN op_student s ON s.id = a.mentor_id JOIN res_users u ON u.id = s.user_id
+                WHERE u.login = 'history-mentor@bench.test'"""
+        )
+        allocation, mentor, mentee, faculty = cr.fetchone()
+        cr.execute("SELECT count(*) FROM op_mentor_meeting WHERE student_id = %s", [mentor])
+        (have,) = cr.fetchone()
+        params = {"start": have + 1, "end": int(meetings), "mentor": mentor, "mentee": mentee}
+        cr.execute(
+            """
+            CREATE TEMP TABLE bench_history_m (id int, date timestamp, status varchar);
+            WITH rows AS (
+                SELECT g, date_trunc('hour', now() AT TIME ZONE 'UTC')
+                          + (CASE WHEN g %% 2 = 1 THEN 1 ELSE -1 END) * (g / 2 + 1) * interval '12 hours' AS d
+                  FROM generate_series(%(start)s, %(end)s) g
+            ), ins AS (
+                INSERT INTO op_mentor_meeting (meeting_name, meeting_link, date, date_end, duration, student_id,
+                        session_type, description, status, company_id, create_uid, write_uid, create_date, write_date)
+                SELECT 'History session ' || g, 'https://meet.example.com/h' || g, d, d + interval '30 minutes', 30,
+                       %(mentor)s, 'regular', 'Agenda', CASE WHEN d < now() AT TIME ZONE 'UTC'
+                       THEN (CASE WHEN g %% 10 = 0 THEN 'cancel' ELSE 'done' END) ELSE 'scheduled' END,
+                       1, 1, 1, now(), now()
+                  FROM rows
+             RETURNING id, date, status
+            ), rel AS (
+                INSERT INTO op_mentor_meeting_student_rel (meeting_id, student_id) SELECT id, %(mentee)s FROM ins
+            )
+            INSERT INTO bench_history_m SELECT id, date, status FROM ins
+            """,
+            params,
+        )
+        if faculty:
+            cr.execute(
+                "INSERT INTO op_mentor_meeting_faculty_rel (meeting_id, faculty_id) SELECT id, %s FROM bench_history_m",
+                [faculty],
+            )
+        cr.execute(
+            """
+            WITH f AS (
+                INSERT INTO op_mentor_followup (name, student_id, allocation_id, mentor_id, faculty_id, meeting_id,
+                        meeting_date, status, visibility, company_id, create_uid, write_uid, create_date, write_date)
+                SELECT 'HFUP' || m.id, %(mentee)s, %(allocation)s, %(mentor)s, %(faculty)s, m.id, m.date::date,
+                       'completed', 'mentee', 1, 1, 1, now(), now()
+                  FROM bench_history_m m WHERE m.status = 'done'
+             RETURNING id, meeting_date
+            )
+            INSERT INTO op_mentor_goal (followup_id, student_id, mentor_id, faculty_id, company_id, name, indicator,
+                    deadline, state, is_smart, visibility, create_uid, write_uid, create_date, write_date)
+            SELECT f.id, %(mentee)s, %(mentor)s, %(faculty)s, 1, 'History skill ' || f.id, 'Checked at the next session',
+                   f.meeting_date + 7, 'achieved', true, 'mentee', 1, 1, now(), now()
+              FROM f
+            """,
+            {"mentee": mentee, "mentor": mentor, "allocation": allocation, "faculty": faculty},
+        )
+        # the three latest goals stay open (the page lists every open goal: a handful at any history)
+        cr.execute(
+            """UPDATE op_mentor_goal SET state = 'achieved' WHERE student_id = %(mentee)s AND state = 'open';
+               UPDATE op_mentor_goal SET state = 'open' WHERE id IN (
+                   SELECT id FROM op_mentor_goal WHERE student_id = %(mentee)s ORDER BY deadline DESC, id DESC LIMIT 3)""",
+            {"mentee": mentee},
+        )
+        cr.execute("DROP TABLE bench_history_m")
+        self.env.invalidate_all()
 
     def bulk_rows(self, meetings, followups, goals, new_allocations_only=False):
         """Meetings, follow-ups and goals by SQL (INSERT … SELECT): 100,000 ORM creates with mail.thread take too long.
@@ -551,10 +669,32 @@ def run_measures(registries, dbs, argv, args, workdir):
     )
     try:
         sessions = {
-            scale: (portal.session("mentor@bench.test", dbs[scale]), portal.session("mentee@bench.test", dbs[scale]))
+            scale: tuple(
+                portal.session(login, dbs[scale])
+                for login in (
+                    "mentor@bench.test",
+                    "mentee@bench.test",
+                    "history-mentor@bench.test",
+                    "history-mentee@bench.test",
+                )
+            )
             for scale in SCALES
         }
-        pages = (
+        # The history pair: the same pages at --history-small and --history meetings of the user's own.
+        history_pages = (
+            ("history: portal /my (mentor)", 2, lambda c: "/my"),
+            ("history: portal /my (mentee)", 3, lambda c: "/my"),
+            ("history: mentor meetings, first page", 2, lambda c: "/my/mentor/meetings"),
+            ("history: mentor meetings, by name", 2, lambda c: "/my/mentor/meetings?sortby=name"),
+            ("history: mentor meetings, past", 2, lambda c: "/my/mentor/meetings?filterby=past"),
+            ("history: mentor meetings, search", 2, lambda c: "/my/mentor/meetings?search=session"),
+            ("history: mentor mentees", 2, lambda c: "/my/mentor/mentees"),
+            ("history: mentee meetings, first page", 3, lambda c: "/my/mentorship/meetings"),
+            ("history: mentee meetings, by name", 3, lambda c: "/my/mentorship/meetings?sortby=name"),
+            ("history: mentee meetings, past", 3, lambda c: "/my/mentorship/meetings?filterby=past"),
+            ("history: mentee goals", 3, lambda c: "/my/mentorship/goals"),
+        )
+        school_pages = (
             ("portal /my (mentor)", 0, lambda c: "/my"),
             ("portal /my (mentee)", 1, lambda c: "/my"),
             ("mentor meetings, first page", 0, lambda c: "/my/mentor/meetings"),
@@ -564,6 +704,7 @@ def run_measures(registries, dbs, argv, args, workdir):
             ("meeting detail (mentor)", 0, lambda c: f"/my/mentor/meetings/{c['host_meeting']}"),
             ("meeting detail (mentee)", 1, lambda c: f"/my/mentorship/meetings/{c['mentee_meeting']}"),
         )
+        pages = history_pages if args.only == "history" else school_pages + history_pages
         for label, who, path in pages:
             results[label] = interleave(
                 {
@@ -578,6 +719,8 @@ def run_measures(registries, dbs, argv, args, workdir):
             )
     finally:
         portal.stop()
+    if args.only == "history":
+        return {scale: {label: by_scale[scale] for label, by_scale in results.items()} for scale in SCALES}
 
     lists = [
         ("op.mentor.meeting", "meetings"),
@@ -745,6 +888,8 @@ def main():
         seeder.applications(candidates, {}, "pending", faculties=seeder.faculties[:5])
         seeder.matching_batch(small["match_students"], small["match_mentors"], args.match_subjects)
         seeder.bulk_rows(small["meetings"], small["followups"], small["goals"])
+        # after the school's rows: the history pair has only its own meetings
+        seeder.history(args.history_small)
         env.cr.commit()
     vacuum(db)
     seeding["small"] = time.perf_counter() - t0
@@ -779,6 +924,7 @@ def main():
             args.goals - small["goals"],
             new_allocations_only=True,
         )
+        seeder.history_rows(args.history)
         cr.commit()
         sql_time = time.perf_counter() - t1
     vacuum(db)
@@ -841,6 +987,9 @@ def report(args, small, seeding, orm_time, sql_time, counts, pg_version, small_r
         f"- Full scale: {students:,} students, {mentors:,} approved mentors, {meetings:,} meetings, "
         f"{followups:,} follow-ups, {goals:,} SMART goals, {applications:,} applications",
         f"- Small scale: {', '.join(f'{v:,} {k}' for k, v in small.items())}",
+        f"- History pair (rows 'history: …'): one mentor hosting and one mentee attending {args.history_small:,} "
+        f"meetings of their own (small) and {args.history:,} (full), half past, half to come; a follow-up and a "
+        "goal per past meeting, three goals open",
         f"- Seeding: small {seeding['small']:.0f} s, growing to full {seeding['full']:.0f} s "
         f"(ORM creates {orm_time:.0f} s, SQL rows {sql_time:.0f} s)",
         f"- Runs: median of {args.runs} for pages, {args.bulk_runs} for bulk paths and the cron, after one warm-up",

@@ -1,6 +1,7 @@
 import functools
 
 import pytz
+from datetime import timedelta
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -234,26 +235,51 @@ class MentorCustomerPortal(CustomerPortal):
         }
 
     def _mentor_meeting_search_page(self, domain, order, offset):
-        """One page of meetings; without ``order``: meetings to come (soonest first), then past ones (latest first)."""
+        """One page of meetings; without ``order``: meetings to come (soonest first), then past ones (latest first).
+
+        Its cost does not grow with the user's history of meetings: no count beyond this page, and the dates
+        bound the scan of the date index (a meeting ends 1 to 600 minutes after it starts, the model's
+        ``duration_positive`` constraint), so that neither search walks through the meetings of the other kind.
+        """
         Meeting = request.env["op.mentor.meeting"]
         limit = self._items_per_page
         if order:
             return Meeting.search(domain, order=order, limit=limit, offset=offset)
         now = fields.Datetime.now()
-        upcoming_domain = AND([domain, [("date_end", ">=", now)]])
-        upcoming_count = Meeting.search_count(upcoming_domain)
-        upcoming = Meeting
-        if offset < upcoming_count:
-            upcoming = Meeting.search(upcoming_domain, order="date asc, id asc", limit=limit, offset=offset)
-        past = Meeting
-        if len(upcoming) < limit:
-            past = Meeting.search(
-                AND([domain, [("date_end", "<", now)]]),
-                order="date desc, id desc",
-                limit=limit - len(upcoming),
-                offset=max(0, offset - upcoming_count),
-            )
+        upcoming_domain = AND([domain, [("date_end", ">=", now), ("date", ">=", now - timedelta(minutes=600))]])
+        upcoming = Meeting.search(upcoming_domain, order="date asc, id asc", limit=limit, offset=offset)
+        if len(upcoming) == limit:
+            return upcoming
+        # the meetings to come end on this page (or before it): the past ones follow them
+        upcoming_count = (
+            offset + len(upcoming) if upcoming or not offset else Meeting.search_count(upcoming_domain, limit=offset)
+        )
+        past = Meeting.search(
+            AND([domain, [("date_end", "<", now), ("date", "<", now)]]),
+            order="date desc, id desc",
+            limit=limit - len(upcoming),
+            offset=max(0, offset - upcoming_count),
+        )
         return upcoming + past
+
+    def _mentor_next_meeting_by_mentee(self, student, mentees):
+        """{mentee id: the next meeting ``student`` hosts for them}, in two queries whatever the history: the
+        first date of each mentee (grouped in SQL), then the meetings at those dates (not every meeting to come)."""
+        Meeting = request.env["op.mentor.meeting"]
+        now = fields.Datetime.now()
+        domain = [
+            ("student_id", "=", student.id),
+            ("status", "=", "scheduled"),
+            ("date_end", ">=", now),
+            ("date", ">=", now - timedelta(minutes=600)),  # as in _mentor_meeting_search_page
+            ("meeting_students", "in", mentees.ids),
+        ]
+        first_dates = {first for _mentee, first in Meeting._read_group(domain, ["meeting_students"], ["date:min"])}
+        if not first_dates:
+            return {}
+        # found as the user (host domain); the mentees' names (op.student) are read as the superuser
+        firsts = Meeting.search(AND([domain, [("date", "in", list(first_dates))]]), order="date asc, id asc").sudo()
+        return self._mentor_first_by_mentee(firsts, "meeting_students")
 
     def _mentor_meeting_list_values(self, base_domain, url, page, sortby, filterby, search):
         Meeting = request.env["op.mentor.meeting"]
@@ -266,12 +292,17 @@ class MentorCustomerPortal(CustomerPortal):
         domain = AND([base_domain, searchbar_filters[filterby]["domain"]])
         if search:
             domain = AND([domain, [("meeting_name", "ilike", search)]])
+        step, scope = self._items_per_page, 5  # portal.pager's default scope: the pages it links to
         pager = portal_pager(
             url=url,
             url_args={"sortby": sortby, "filterby": filterby, "search": search, "search_in": "name"},
-            total=Meeting.search_count(domain),
+            # The pager links to at most ``scope`` pages after this one, never to the last: counting one row
+            # past them renders the same pager as the whole count, at a cost that does not grow with the
+            # user's history of meetings.
+            total=Meeting.search_count(domain, limit=(page + scope) * step + 1),
             page=page,
-            step=self._items_per_page,
+            step=step,
+            scope=scope,
         )
         meetings = self._mentor_meeting_search_page(domain, searchbar_sortings[sortby]["order"], pager["offset"])
         return {

@@ -109,21 +109,8 @@ class MentorPortalMentor(MentorCustomerPortal):
         allocations = self._mentor_allocations(student)
         mentees = allocations.student_ids
         allocation_by_mentee = self._mentor_first_by_mentee(allocations, "student_ids")
-        # One search for every mentee's next meeting, one grouped read for the last follow-ups.
-        upcoming = (
-            request.env["op.mentor.meeting"]
-            .search(
-                [
-                    ("student_id", "=", student.id),
-                    ("status", "=", "scheduled"),
-                    ("date_end", ">=", fields.Datetime.now()),
-                    ("meeting_students", "in", mentees.ids),
-                ],
-                order="date asc, id asc",
-            )
-            .sudo()  # found as the mentor; sudo reads their mentees (op.student)
-        )
-        next_meeting = self._mentor_first_by_mentee(upcoming, "meeting_students")
+        # Two queries for every mentee's next meeting, one grouped read for the last follow-ups.
+        next_meeting = self._mentor_next_meeting_by_mentee(student, mentees)
         followup_groups = (
             request.env["op.mentor.followup"]
             .sudo()  # every follow-up of the mentor's mentees counts, faculty-only ones too: only dates leave

@@ -1,13 +1,33 @@
+import re
+from collections import Counter
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
+import polib
 from freezegun import freeze_time
 
 from odoo import Command, http
-from odoo.addons.mail.tests.common import MailCase
-from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.addons.mail.tests.common import MailCase, mail_new_test_user
+from odoo.tests import HttpCase, TransactionCase
 
 # What a portal user who is not an approved mentor reads on a mentor route.
 PORTAL_REFUSAL = "Only approved mentors can manage mentor meetings"
+
+# What a translation must keep exactly: format placeholders, QWeb / inline-template expressions,
+# the markup (tag names) and the attributes that are not text for the reader.
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-#0 +]*\d*(?:\.\d+)?[sdfir]|%[sdfir]|%%|\{\{.*?\}\}")
+TAG = re.compile(r"</?([a-zA-Z][\w.-]*)")
+ATTRIBUTE = re.compile(r"""([\w:.-]+)=(["'])(.*?)\2""", re.S)
+TRANSLATED_ATTRIBUTES = {"title", "aria-label", "alt", "placeholder", "string", "help", "label", "data-tooltip"}
+
+
+def _untranslatable_parts(text):
+    attributes = sorted(
+        (name, " ".join(value.split()))
+        for name, _quote, value in ATTRIBUTE.findall(text)
+        if name not in TRANSLATED_ATTRIBUTES
+    )
+    return Counter(PLACEHOLDER.findall(text)), TAG.findall(text), attributes
 
 
 class MentorBuilders:
@@ -28,7 +48,7 @@ class MentorBuilders:
 
     @classmethod
     def _create_faculty(cls, login, first, last, subject):
-        user = new_test_user(
+        user = mail_new_test_user(
             cls.env,
             login,
             groups="base.group_user,openeducat_core.group_op_faculty",
@@ -151,7 +171,7 @@ class MentorBuilders:
     @classmethod
     def _create_student(cls, login, first, last, batch, marks=None, portal=True):
         user = (
-            new_test_user(
+            mail_new_test_user(
                 cls.env,
                 login,
                 groups="base.group_portal",
@@ -241,7 +261,7 @@ class MentorCommon(MentorBuilders, MailCase, TransactionCase):
         cls.env = cls.env(
             context=dict(cls.env.context, tracking_disable=False, mail_notrack=False, mail_create_nolog=True)
         )
-        cls.user_admin = new_test_user(
+        cls.user_admin = mail_new_test_user(
             cls.env,
             "mentor_admin",
             groups="base.group_user,op_student_mentor.group_op_mentor_admin",
@@ -304,8 +324,109 @@ class MentorCommon(MentorBuilders, MailCase, TransactionCase):
         )
 
 
+    def assertTranslationsComplete(self, i18n_dir, template, minimum):
+        """fr.po and es.po of ``i18n_dir`` hold the strings of ``template`` (the .pot, more than ``minimum``
+        strings), each translated, its placeholders and markup kept."""
+        pot = polib.pofile(str(i18n_dir / template))
+        self.assertGreater(len(pot), minimum)
+        for lang in ("fr", "es"):
+            po = polib.pofile(str(i18n_dir / f"{lang}.po"))
+            self.assertEqual({e.msgid for e in po}, {e.msgid for e in pot}, f"{lang}.po: run tools/dev pot")
+            translations = {entry.msgid: entry.msgstr for entry in po}
+            empty = [entry.msgid for entry in pot if not translations.get(entry.msgid)]
+            self.assertFalse(empty, f"{lang}.po: {len(empty)} strings without translation: {empty}")
+            broken = [
+                entry.msgid
+                for entry in pot
+                if _untranslatable_parts(entry.msgid) != _untranslatable_parts(translations[entry.msgid])
+            ]
+            self.assertFalse(broken, f"{lang}.po: placeholders or markup differ from the template: {broken}")
+
+    # ------------------------------------------------------------
+    # Query counts: measured once on the small data, held with assertQueryCount on the grown data
+    # ------------------------------------------------------------
+
+    @contextmanager
+    def rolled_back(self):
+        """What runs inside is undone at the end: each login of an ``@users`` test starts from the same data."""
+        self.env.flush_all()
+        self.cr.execute("SAVEPOINT mentor_rolled_back")
+        try:
+            yield
+        finally:
+            self.cr.execute("ROLLBACK TO SAVEPOINT mentor_rolled_back")
+            self.env.invalidate_all()
+
+    def _warm(self, func):
+        """Run ``func()`` once in a savepoint that is rolled back: ORM, registry and template caches warm, no
+        data left (what ``odoo.tests.common.warmup`` does for a whole test)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.cr.execute("SAVEPOINT mentor_warmup")
+        func()
+        self.env.flush_all()
+        self.cr.execute("ROLLBACK TO SAVEPOINT mentor_warmup")
+        self.env.invalidate_all()
+
+    def _count_queries(self, func):
+        """Queries of ``func()`` with warm caches: the baseline that ``assertQueryCount`` then holds the grown
+        data to (the one place the tests read the cursor's query counter)."""
+        self._warm(func)
+        count0 = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        count = self.cr.sql_log_count - count0
+        self.env.invalidate_all()
+        return count
+
+    def assertQueryCountConstant(self, funcs, grow):
+        """Each of ``funcs`` ({label: func}) runs in no more queries after ``grow()`` than before:
+        {label: count measured before}."""
+        counts = {label: self._count_queries(func) for label, func in funcs.items()}
+        grow()
+        for label, func in funcs.items():
+            with self.subTest(label):
+                self._warm(func)
+                with self.assertQueryCount(counts[label]):
+                    func()
+        return counts
+
+
 class MentorPortalCommon(HttpCase, MentorCommon):
-    """The school of MentorCommon over HTTP: requests as a fixture user (password = login), POSTs with CSRF."""
+    """The school of MentorCommon over HTTP: requests as a fixture user (password = login), POSTs with CSRF.
+
+    Query counts of a page are the server's: the request runs on the test cursor, whose counter
+    ``assertQueryCount`` reads (as Odoo's own website and survey performance tests count a request).
+    """
+
+    def _query_count(self, url, login):
+        """Queries of GET ``url`` as ``login``, caches warm (routing, templates, assets): the first request warms
+        them, the second is counted."""
+        self._login(login)
+        self.url_open(url)
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return self.cr.sql_log_count - before
+
+    def assertUrlQueryCountConstant(self, pages, grow):
+        """Each of ``pages`` ((url, login) pairs) runs in no more queries after ``grow()`` than before:
+        {(url, login): count measured before}."""
+        counts = {page: self._query_count(*page) for page in pages}
+        grow()
+        for url, login in pages:
+            with self.subTest(url=url, login=login):
+                self.assertUrlQueryCount(url, login, counts[url, login])
+        return counts
+
+    def assertUrlQueryCount(self, url, login, count):
+        """GET ``url`` as ``login`` runs in at most ``count`` queries, caches warm."""
+        self._login(login)
+        self.url_open(url)  # the first request warms the caches
+        with self.assertQueryCount(count):
+            response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
 
     def _login(self, login):
         self.authenticate(login, login) if login else self.authenticate(None, None)

@@ -5,16 +5,16 @@ import json
 from datetime import date
 
 from odoo import Command, http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import MentorCommon
+from .common import MentorPortalCommon
 
 EXPORT_TEMPLATE = "op_student_mentor.op_mentor_followup_export_school_report"
 
 
 @tagged("post_install", "-at_install", "mentor_export")
-class TestMentorExports(HttpCase, MentorCommon):
+class TestMentorExports(MentorPortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -83,15 +83,6 @@ class TestMentorExports(HttpCase, MentorCommon):
         self.assertIn("/my/mentor/meetings/calendar.ics", self._get("/my/mentor/meetings", "mentor").text)
         self.assertIn("/my/mentorship/meetings/calendar.ics", self._get("/my/mentorship/meetings", "mentee").text)
 
-    def _query_count(self, url, login):
-        self.authenticate(login, login)
-        self.url_open(url)  # warm the caches (routing, templates)
-        self.env.flush_all()
-        before = self.cr.sql_log_count
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        return self.cr.sql_log_count - before
-
     def _more_meetings(self, count, prefix):
         for i in range(count):
             self._create_meeting(self.student_mentor, self.student_mentee, f"{prefix} {i}", days=8 + i)
@@ -100,11 +91,7 @@ class TestMentorExports(HttpCase, MentorCommon):
         """The feeds read every meeting in a constant number of queries (no query per meeting)."""
         urls = (("/my/mentor/meetings/calendar.ics", "mentor"), ("/my/mentorship/meetings/calendar.ics", "mentee"))
         self._more_meetings(2, "Small")
-        small = {url: self._query_count(url, login) for url, login in urls}
-        self._more_meetings(12, "Large")
-        for url, login in urls:
-            with self.subTest(url=url):
-                self.assertEqual(self._query_count(url, login), small[url])
+        self.assertUrlQueryCountConstant(urls, lambda: self._more_meetings(12, "Large"))
         self.assertEqual(len(self._events(self._get(urls[0][0], "mentor"))), 16)
 
     # ------------------------------------------------------------

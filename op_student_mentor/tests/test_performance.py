@@ -14,9 +14,9 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import tagged, users
 
-from .common import MentorCommon
+from .common import MentorCommon, MentorPortalCommon
 
 _logger = logging.getLogger(__name__)
 
@@ -35,45 +35,9 @@ class TestMentorPerformance(MentorCommon):
     # Tools
     # ------------------------------------------------------------
 
-    def _warm(self, func):
-        """Run ``func()`` once in a savepoint that is rolled back: ORM and registry caches warm, no data left."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-        self.cr.execute("SAVEPOINT perf_warmup")
-        func()
-        self.env.flush_all()
-        self.cr.execute("ROLLBACK TO SAVEPOINT perf_warmup")
-        self.env.invalidate_all()
-
-    def _count(self, func):
-        """Queries of ``func()`` with warm caches."""
-        self._warm(func)
-        count0 = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        count = self.cr.sql_log_count - count0
-        self.env.invalidate_all()
-        return count
-
-    def _assert_same_count(self, funcs, grow):
-        """Each of ``funcs`` ({label: func}) runs in as many queries after ``grow()`` as before.
-
-        The data grows once; every function is measured before and asserted after with ``assertQueryCount``.
-        """
-        counts = {label: self._count(func) for label, func in funcs.items()}
-        _logger.info("query counts before growing the data: %s", counts)
-        grow()
-        for label, func in funcs.items():
-            with self.subTest(label):
-                self._warm(func)
-                with self.assertQueryCount(counts[label]):
-                    func()
-        return counts
-
-    def _assert_list_constant(self, model, grow, users=None):
-        """The list view of ``model`` costs the same for each user (admin, faculty) after ``grow()``."""
-        users = users or (self.user_admin, self.user_faculty)
-        return self._assert_same_count({user.login: self._web_list(model, user) for user in users}, grow)
+    def _assert_list_constant(self, model, grow):
+        """The list view of ``model`` costs the current user (``@users``) no more queries after ``grow()``."""
+        return self.assertQueryCountConstant({self.env.user.login: self._web_list(model)}, grow)
 
     def _list_request(self, model):
         """The ``web_search_read`` specification and count limit of the model's list view, as the web client
@@ -88,8 +52,8 @@ class TestMentorPerformance(MentorCommon):
         arch = etree.fromstring(views["views"]["list"]["arch"])
         return spec, int(arch.get("count_limit") or 10000) + 1
 
-    def _web_list(self, model, user):
-        Model = self.env[model].with_user(user)
+    def _web_list(self, model):
+        Model = self.env[model]
         spec, count_limit = self._list_request(model)
 
         def run():
@@ -99,7 +63,7 @@ class TestMentorPerformance(MentorCommon):
 
     def _meetings(self, count, days=3, mentor=None, mentees=None):
         start = datetime.now().replace(microsecond=0) + timedelta(days=days)
-        return self.env["op.mentor.meeting"].with_context(no_mail_to_attendees=True).create(
+        return self.env["op.mentor.meeting"].sudo().with_context(no_mail_to_attendees=True).create(
             [
                 {
                     "meeting_name": f"Session {i}",
@@ -113,7 +77,7 @@ class TestMentorPerformance(MentorCommon):
         )
 
     def _followups(self, count):
-        return self.env["op.mentor.followup"].create(
+        return self.env["op.mentor.followup"].sudo().create(
             [
                 {
                     "student_id": self.student_mentee.id,
@@ -146,26 +110,32 @@ class TestMentorPerformance(MentorCommon):
     # Backend lists: the same count at 5 and at 40 records
     # ------------------------------------------------------------
 
+    @users("mentor_admin", "faculty")
     def test_list_meetings(self):
-        self._meetings(3)  # 5 with the fixture's two meetings
-        self._assert_list_constant("op.mentor.meeting", lambda: self._meetings(35, days=9))
+        with self.rolled_back():
+            self._meetings(3)  # 5 with the fixture's two meetings
+            self._assert_list_constant("op.mentor.meeting", lambda: self._meetings(35, days=9))
 
+    @users("mentor_admin", "faculty")
     def test_list_followups(self):
-        self._followups(3)
-        self._assert_list_constant("op.mentor.followup", lambda: self._followups(35))
+        with self.rolled_back():
+            self._followups(3)
+            self._assert_list_constant("op.mentor.followup", lambda: self._followups(35))
 
+    @users("mentor_admin", "faculty")
     def test_list_goals(self):
         def goals(count):
             followups = self._followups(count)
-            self.env["op.mentor.goal"].create(
+            self.env["op.mentor.goal"].sudo().create(
                 [
                     {"followup_id": f.id, "name": f"Skill {i}", "indicator": "Checked next session"}
                     for i, f in enumerate(followups)
                 ]
             )
 
-        goals(5)
-        self._assert_list_constant("op.mentor.goal", lambda: goals(35))
+        with self.rolled_back():
+            goals(5)
+            self._assert_list_constant("op.mentor.goal", lambda: goals(35))
 
     def test_history_lists_count_up_to_a_thousand(self):
         """Meetings, follow-ups and goals pile up over the years: their lists count up to 1,000 rows (the pager
@@ -182,9 +152,11 @@ class TestMentorPerformance(MentorCommon):
         )
         self.assertEqual((len(result["records"]), result["length"]), (80, 1001), "the pager's 1000+")
 
+    @users("mentor_admin", "faculty")
     def test_list_applications(self):
-        self._pending_applications(3)
-        self._assert_list_constant("op.mentor.details", lambda: self._pending_applications(18))
+        with self.rolled_back():
+            self._pending_applications(3)
+            self._assert_list_constant("op.mentor.details", lambda: self._pending_applications(18))
 
     def test_group_applications_by_status(self):
         self._pending_applications(3)
@@ -193,7 +165,7 @@ class TestMentorPerformance(MentorCommon):
         def run():
             Details.web_read_group([], ["status"], ["status"])
 
-        self._assert_same_count({"kanban": run}, lambda: self._pending_applications(18))
+        self.assertQueryCountConstant({"kanban": run}, lambda: self._pending_applications(18))
 
     # ------------------------------------------------------------
     # Bulk paths: queries per batch, not per record
@@ -204,12 +176,7 @@ class TestMentorPerformance(MentorCommon):
         counts = []
         for size in sizes:
             records = make(size)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            count0 = self.cr.sql_log_count
-            func(records)
-            self.env.flush_all()
-            counts.append(self.cr.sql_log_count - count0)
+            counts.append(self._count_queries(lambda records=records: func(records)))
         _logger.info("%s: %s queries for %s records", func, counts, sizes)
         return counts
 
@@ -278,7 +245,7 @@ class TestMentorPerformance(MentorCommon):
             self.env.cr.execute("ROLLBACK TO SAVEPOINT reminder_run")
             self.env.invalidate_all()
 
-        self._assert_same_count({"cron": run}, lambda: self._meetings(40, days=4))
+        self.assertQueryCountConstant({"cron": run}, lambda: self._meetings(40, days=4))
         self.assertEqual(set(sent), {2}, "the mentor's and the mentee's reminder, every run")
 
     # ------------------------------------------------------------
@@ -303,3 +270,73 @@ class TestMentorPerformance(MentorCommon):
                 [table, column],
             )
             self.assertTrue(self.cr.fetchone(), f"{table}.{column} leads an index")
+
+
+@tagged("post_install", "-at_install", "mentor_performance")
+class TestPortalListsHistory(MentorPortalCommon):
+    """Every portal list of a mentor and of their mentee runs in as many queries at a few and at many
+    meetings (and session notes, goals) of their own: the user's history costs no query."""
+
+    def _history(self, count):
+        """``count`` more meetings of the mentor with the mentee, half held in the past, half to come; a shared
+        follow-up with an achieved goal per past meeting."""
+        Meeting = self.env["op.mentor.meeting"].with_context(mentor_meeting_no_notify=True)
+        now = datetime.now().replace(microsecond=0, second=0)
+        seq = Meeting.search_count([])
+
+        def vals(start, n):
+            return [
+                {
+                    "meeting_name": f"History {seq + i}",
+                    "meeting_link": f"https://meet.example.com/h{seq + i}",
+                    "date": start + timedelta(hours=i),
+                    "student_id": self.student_mentor.id,
+                    "meeting_students": [Command.set(self.student_mentee.ids)],
+                }
+                for i in range(n)
+            ]
+
+        past_start = now - timedelta(days=60)
+        with freeze_time(past_start - timedelta(days=1)):
+            past = Meeting.create(vals(past_start, count // 2))
+        Meeting.create(vals(now + timedelta(days=2), count - count // 2))
+        followups = self.env["op.mentor.followup"].create(
+            [
+                {
+                    "student_id": self.student_mentee.id,
+                    "allocation_id": self.allocation.id,
+                    "meeting_date": meeting.date.date(),
+                    "visibility": "mentee",
+                    "note_progress": f"Notes of {meeting.meeting_name}",
+                }
+                for meeting in past
+            ]
+        )
+        self.env["op.mentor.goal"].create(
+            [
+                {"followup_id": followup.id, "name": f"Goal {followup.id}", "indicator": "x", "state": "achieved"}
+                for followup in followups
+            ]
+        )
+
+    def test_portal_lists_cost_no_query_per_own_meeting(self):
+        pages = (
+            ("/my", "mentor"),
+            ("/my", "mentee"),
+            ("/my/mentor/meetings", "mentor"),
+            ("/my/mentor/meetings?filterby=past", "mentor"),
+            ("/my/mentor/meetings?sortby=name", "mentor"),
+            ("/my/mentor/meetings?search=History", "mentor"),
+            ("/my/mentor/mentees", "mentor"),
+            ("/my/mentorship/meetings", "mentee"),
+            ("/my/mentorship/meetings?filterby=past", "mentee"),
+            ("/my/mentorship/meetings?sortby=name", "mentee"),
+            ("/my/mentorship/goals", "mentee"),
+        )
+        self._history(4)
+        # more than a page (80) of meetings to come: the first page holds no past meeting any more
+        self.assertUrlQueryCountConstant(pages, lambda: self._history(240))
+        page = self._get("/my/mentorship/meetings", "mentee").text
+        self.assertEqual(page.count("o_mentorship_meeting_row"), 80)
+        self.assertIn("/my/mentorship/meetings/page/2", page)
+        self.assertEqual(self._get("/my/mentor/meetings", "mentor").text.count("o_mentor_meeting_row"), 80)

@@ -494,33 +494,16 @@ class TestMentorPortal(MentorPortalCommon):
             self._get("/my/mentorship/meetings/page/2", "mentee").text.count("o_mentorship_meeting_row"), 6
         )
 
-    def _query_count(self, url, login):
-        self._login(login)
-        self.url_open(url)  # warm the caches (routing, templates, assets)
-        self.env.flush_all()
-        before = self.cr.sql_log_count
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        return self.cr.sql_log_count - before
-
     def test_query_count_constant(self):
         self._create_noise(5)
-        small = {
-            url: self._query_count(url, login)
-            for url, login in (
+        self.assertUrlQueryCountConstant(
+            (
                 ("/my/mentor/meetings", "mentor"),
                 ("/my/mentorship/meetings", "mentee"),
                 ("/my/mentor/mentees", "mentor"),
-            )
-        }
-        self._create_noise(25)
-        for url, login in (
-            ("/my/mentor/meetings", "mentor"),
-            ("/my/mentorship/meetings", "mentee"),
-            ("/my/mentor/mentees", "mentor"),
-        ):
-            with self.subTest(url=url):
-                self.assertEqual(self._query_count(url, login), small[url])
+            ),
+            lambda: self._create_noise(25),
+        )
         self.assertEqual(self._get("/my/mentor/meetings", "mentor").text.count("o_mentor_meeting_row"), 31)
 
     # ------------------------------------------------------------

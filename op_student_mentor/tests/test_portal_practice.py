@@ -492,27 +492,14 @@ class TestMentorPracticePortal(MentorPortalCommon):
             ]
         )
 
-    def _query_count(self, url, login):
-        self._login(login)
-        self.url_open(url)  # warm the caches (routing, templates, assets)
-        self.env.flush_all()
-        before = self.cr.sql_log_count
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        return self.cr.sql_log_count - before
-
     def test_query_count_constant(self):
         pages = (("/my/mentorship/goals", "mentee"), (self.session_url, "mentor"))
         self._history(3)
-        small = {url: self._query_count(url, login) for url, login in pages}
-        self._history(20)
-        for url, login in pages:
-            with self.subTest(url=url):
-                self.assertEqual(self._query_count(url, login), small[url])
+        small = self.assertUrlQueryCountConstant(pages, lambda: self._history(20))
         self.assertEqual(self._get("/my/mentorship/goals", "mentee").text.count("o_mentorship_goal_row"), 46)
         # absences shown on the session page: the same count
         self.meeting.absent_student_ids = self.student_mentee
-        self.assertEqual(self._query_count(self.session_url, "mentor"), small[self.session_url])
+        self.assertUrlQueryCount(self.session_url, "mentor", small[self.session_url, "mentor"])
 
     # ------------------------------------------------------------
     # Tour: a mentor's week
