@@ -234,9 +234,14 @@ def main():
     passwords = {"admin": "admin", "mentor@demo.school": "mentor", "mentee@demo.school": "mentee"}
 
     sessions = {login: odoo_session(args.url, login, pw) for login, pw in passwords.items()}
-    # The form of the approved application: the one with an allocation.
+    # The form of the approved application: the one with an allocation (the demo's first, Maya's: mentees filled).
     approved = call_kw(
-        sessions["admin"], args.url, "op.mentor.details", "search_read", [[("status", "=", "approve")]], {"limit": 1}
+        sessions["admin"],
+        args.url,
+        "op.mentor.details",
+        "search_read",
+        [[("status", "=", "approve")]],
+        {"limit": 1, "order": "id"},
     )
     if not approved:
         sys.exit("error: no approved application: is this the demo database?")
