@@ -155,11 +155,13 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
         not one per meeting."""
         # the events are the system's (see _mentor_create_events); their mails go out whatever the caller asks
         meetings = self.sudo().with_context(no_mail_to_attendees=False)
-        meetings.filtered(lambda m: not m.calendar_event_id)._mentor_create_events()
+        missing = meetings.filtered(lambda m: not m.calendar_event_id)
+        missing._mentor_create_events()  # never expected: created as they are now, nothing to carry over
+        meetings -= missing
         Event = meetings.env["calendar.event"]
         Attendee = meetings.env["calendar.attendee"]
-        sequences, final, cancelled, hosts = {}, {}, [], Attendee
-        for meeting in meetings.filtered("calendar_event_id"):
+        sequences, final, cancelled, hosted = {}, {}, [], []
+        for meeting in meetings:
             event = meeting.calendar_event_id
             vals, leaving = meeting._mentor_event_update(fnames, previous_partners)
             closing = meeting.status in ("cancel", "reschedule") and event.active
@@ -179,15 +181,18 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
             if vals:
                 final.setdefault(self._mentor_vals_key(vals), (vals, []))[1].append(event.id)
             if "start" in vals or "student_id" in fnames:
-                host = meeting.student_id.partner_id
-                hosts |= event.attendee_ids.filtered(lambda a, host=host: a.partner_id == host)
+                hosted.append(meeting)
         for sequence, event_ids in sequences.items():
             Event.browse(event_ids).write({"mentor_ics_sequence": sequence})
         if cancelled:
             meetings._mentor_notify_cancelled(Attendee.concat(*cancelled))
         for vals, event_ids in final.values():
             Event.browse(event_ids).write(dict(vals))
-        # calendar asks the organizer again when someone else moves the event: the mentor hosts it
+        # calendar asks the organizer again when someone else moves the event: the mentor hosts it (read after the
+        # writes: a new host's attendee is created by them)
+        hosts = Attendee.concat(
+            *(m.calendar_event_id.attendee_ids.filtered(lambda a, m=m: a.partner_id == m.student_id.partner_id) for m in hosted)
+        )
         hosts.state = "accepted"
 
     @staticmethod
