@@ -21,7 +21,7 @@ class MentorCompanyCheck(models.AbstractModel):
         ]
         for record in self:
             for name in x2many:
-                corecords = record.sudo()[name]
+                corecords = record.sudo()[name]  # as Odoo's check: the company of records the user may not read
                 domain = corecords._check_company_domain(record.company_id)
                 others = corecords - corecords.with_context(active_test=False).filtered_domain(domain)
                 if others:
