@@ -1,7 +1,7 @@
 import functools
+from datetime import timedelta
 
 import pytz
-from datetime import timedelta
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal

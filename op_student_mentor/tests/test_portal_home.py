@@ -1,7 +1,10 @@
 """The portal home and the meeting lists as a school's students meet them on day one:
 entries only for the students they concern, the next meeting with Join, the lists on a phone."""
 
+from datetime import datetime, timedelta
+
 import lxml.html
+from freezegun import freeze_time
 
 from odoo.tests import tagged
 
@@ -104,16 +107,11 @@ class TestPortalPhone(MentorPortalCommon):
     def setUpClass(cls):
         super().setUpClass()
         # Long names that differ only at their end: cut, the rows would look the same.
-        held = cls._create_meeting(
-            cls.student_mentor, cls.student_mentee, "Weekly check-in with the whole group of mentees (week 1)", days=2
-        )
-        # held last week (written directly: the model refuses a meeting created in the past)
-        cls.env.cr.execute(
-            "UPDATE op_mentor_meeting SET date = date - interval '9 days', date_end = date_end - interval '9 days'"
-            " WHERE id = %s",
-            [held.id],
-        )
-        held.invalidate_recordset(["date", "date_end"])
+        # held last week: created then, for two days later (the model refuses a meeting created in the past)
+        with freeze_time(datetime.now() - timedelta(days=9)):
+            held = cls._create_meeting(
+                cls.student_mentor, cls.student_mentee, "Weekly check-in with the whole group of mentees (week 1)", days=2
+            )
         held.action_done()
         cancelled = cls._create_meeting(
             cls.student_mentor, cls.student_mentee, "Weekly check-in with the whole group of mentees (week 3)", days=5

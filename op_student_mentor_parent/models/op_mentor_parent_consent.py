@@ -111,7 +111,7 @@ class OpMentorParentConsent(models.Model):
             body=self.env._(
                 "%(parent)s gave their consent to the mentorship of %(student)s.",
                 parent=parent.name.name,
-                student=self.student_id.name,
+                student=self.sudo().student_id.name,  # sudo: parents read no op.student (OpenEduCat's rights)
             ),
             author_id=parent.name.id,
         )
