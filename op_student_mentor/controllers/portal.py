@@ -237,14 +237,16 @@ class MentorCustomerPortal(CustomerPortal):
     def _mentor_meeting_search_page(self, domain, order, offset):
         """One page of meetings; without ``order``: meetings to come (soonest first), then past ones (latest first).
 
-        Its cost does not grow with the user's history of meetings: nothing is counted beyond this page.
+        Its cost does not grow with the user's history of meetings: no count beyond this page, and the search
+        of meetings to come has a start the date index can use (a meeting ends at most 600 minutes after it
+        starts, the model's ``duration_positive`` constraint), so it does not walk through the past ones.
         """
         Meeting = request.env["op.mentor.meeting"]
         limit = self._items_per_page
         if order:
             return Meeting.search(domain, order=order, limit=limit, offset=offset)
         now = fields.Datetime.now()
-        upcoming_domain = AND([domain, [("date_end", ">=", now)]])
+        upcoming_domain = AND([domain, [("date_end", ">=", now), ("date", ">=", now - timedelta(minutes=600))]])
         upcoming = Meeting.search(upcoming_domain, order="date asc, id asc", limit=limit, offset=offset)
         if len(upcoming) == limit:
             return upcoming
@@ -269,6 +271,7 @@ class MentorCustomerPortal(CustomerPortal):
             ("student_id", "=", student.id),
             ("status", "=", "scheduled"),
             ("date_end", ">=", now),
+            ("date", ">=", now - timedelta(minutes=600)),  # as in _mentor_meeting_search_page
             ("meeting_students", "in", mentees.ids),
         ]
         first_dates = {first for _mentee, first in Meeting._read_group(domain, ["meeting_students"], ["date:min"])}
