@@ -237,9 +237,9 @@ class MentorCustomerPortal(CustomerPortal):
     def _mentor_meeting_search_page(self, domain, order, offset):
         """One page of meetings; without ``order``: meetings to come (soonest first), then past ones (latest first).
 
-        Its cost does not grow with the user's history of meetings: no count beyond this page, and the search
-        of meetings to come has a start the date index can use (a meeting ends at most 600 minutes after it
-        starts, the model's ``duration_positive`` constraint), so it does not walk through the past ones.
+        Its cost does not grow with the user's history of meetings: no count beyond this page, and the dates
+        bound the scan of the date index (a meeting ends 1 to 600 minutes after it starts, the model's
+        ``duration_positive`` constraint), so that neither search walks through the meetings of the other kind.
         """
         Meeting = request.env["op.mentor.meeting"]
         limit = self._items_per_page
@@ -255,7 +255,7 @@ class MentorCustomerPortal(CustomerPortal):
             offset + len(upcoming) if upcoming or not offset else Meeting.search_count(upcoming_domain, limit=offset)
         )
         past = Meeting.search(
-            AND([domain, [("date_end", "<", now)]]),
+            AND([domain, [("date_end", "<", now), ("date", "<", now)]]),
             order="date desc, id desc",
             limit=limit - len(upcoming),
             offset=max(0, offset - upcoming_count),
