@@ -7,8 +7,8 @@ import polib
 from freezegun import freeze_time
 
 from odoo import Command, http
-from odoo.addons.mail.tests.common import MailCase
-from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.addons.mail.tests.common import MailCase, mail_new_test_user
+from odoo.tests import HttpCase, TransactionCase
 
 # What a portal user who is not an approved mentor reads on a mentor route.
 PORTAL_REFUSAL = "Only approved mentors can manage mentor meetings"
@@ -48,7 +48,7 @@ class MentorBuilders:
 
     @classmethod
     def _create_faculty(cls, login, first, last, subject):
-        user = new_test_user(
+        user = mail_new_test_user(
             cls.env,
             login,
             groups="base.group_user,openeducat_core.group_op_faculty",
@@ -171,7 +171,7 @@ class MentorBuilders:
     @classmethod
     def _create_student(cls, login, first, last, batch, marks=None, portal=True):
         user = (
-            new_test_user(
+            mail_new_test_user(
                 cls.env,
                 login,
                 groups="base.group_portal",
@@ -261,7 +261,7 @@ class MentorCommon(MentorBuilders, MailCase, TransactionCase):
         cls.env = cls.env(
             context=dict(cls.env.context, tracking_disable=False, mail_notrack=False, mail_create_nolog=True)
         )
-        cls.user_admin = new_test_user(
+        cls.user_admin = mail_new_test_user(
             cls.env,
             "mentor_admin",
             groups="base.group_user,op_student_mentor.group_op_mentor_admin",

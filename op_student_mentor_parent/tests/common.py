@@ -1,8 +1,8 @@
 from datetime import date
 
 from odoo import Command
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.op_student_mentor.tests.common import MentorCommon, MentorPortalCommon
-from odoo.tests import new_test_user
 
 
 class ParentFixtures:
@@ -25,7 +25,7 @@ class ParentFixtures:
 
     @classmethod
     def _create_parent(cls, login, name, children):
-        user = new_test_user(
+        user = mail_new_test_user(
             cls.env,
             login,
             groups="base.group_portal",
