@@ -372,7 +372,7 @@ def check_multinode(cluster, args):
         # the alarms of this drill's meetings (their 1-hour e-mail) come due while it runs.
         alarm_cron = env.ref("calendar.ir_cron_scheduler_alarm")
         alarm_cron.lastcall = fields.Datetime.now()
-        alarms = env["res.config.settings"]._mentor_calendar_alarms()
+        alarms = env.company.mentor_calendar_alarm_ids
         hour_alarm = env.ref(f"{ADDON}.calendar_alarm_mentor_email_1hour")
         if hour_alarm not in alarms:
             raise SystemExit("the 1-hour e-mail alarm is not among the meetings' default reminders")

@@ -22,16 +22,15 @@ class OpMentorAllocation(models.Model):
     )
     mentor_id = fields.Many2one(
         "op.student",
-        "Mentor",
         required=True,
         tracking=True,
         index=True,
         check_company=True,
         domain="[('is_mentor', '=', True)]",
     )
-    course_id = fields.Many2one("op.course", "Course", required=True, tracking=True, index=True)
+    course_id = fields.Many2one("op.course", required=True, tracking=True, index=True)
     batch_id = fields.Many2one(
-        "op.batch", "Batch", required=True, tracking=True, index=True, domain="[('course_id', '=', course_id)]"
+        "op.batch", required=True, tracking=True, index=True, domain="[('course_id', '=', course_id)]"
     )
     student_ids = fields.Many2many(
         "op.student",
@@ -44,7 +43,6 @@ class OpMentorAllocation(models.Model):
     )
     application_id = fields.Many2one(
         "op.mentor.details",
-        "Application",
         readonly=True,
         index=True,
         check_company=True,
@@ -53,7 +51,6 @@ class OpMentorAllocation(models.Model):
     )
     faculty_id = fields.Many2one(
         "op.faculty",
-        "Faculty",
         ondelete="restrict",  # the allocation's follow-ups are the faculty's record: archive the faculty instead
         check_company=True,
         compute="_compute_faculty_id",
@@ -109,7 +106,6 @@ class OpMentorAllocation(models.Model):
     mentor_capacity_limit = fields.Integer(related="mentor_id.mentor_capacity_limit", string="Mentor's Limit")
     mentor_load_display = fields.Char("Mentor's Load", compute="_compute_mentor_load_display")
     capacity_override_reason = fields.Text(
-        "Capacity Override Reason",
         copy=False,
         groups=MENTOR_ADMIN,
         help="Why this allocation may take the mentor above their mentee limit. Administrators only; "

@@ -25,7 +25,6 @@ class OpMentorDetails(models.Model):
     )
     faculty_id = fields.Many2one(
         "op.faculty",
-        "Faculty",
         required=True,
         tracking=True,
         index=True,
@@ -33,16 +32,15 @@ class OpMentorDetails(models.Model):
         default=lambda self: self.env["op.faculty"]._get_current_faculty(),
         help="The nominating faculty member. Only a mentorship administrator may change it.",
     )
-    course_id = fields.Many2one("op.course", "Course", required=True, tracking=True, index=True)
+    course_id = fields.Many2one("op.course", required=True, tracking=True, index=True)
     batch_id = fields.Many2one(
-        "op.batch", "Batch", required=True, tracking=True, index=True, domain="[('course_id', '=', course_id)]"
+        "op.batch", required=True, tracking=True, index=True, domain="[('course_id', '=', course_id)]"
     )
     mentor_focus_id = fields.Many2many(
         "op.mentor.focus",
         "op_mentor_details_focus_rel",
         "details_id",
         "focus_id",
-        string="Mentor Focus",
         required=True,
     )
     student_id = fields.Many2one(
@@ -65,7 +63,6 @@ class OpMentorDetails(models.Model):
     )
     gradebook_id = fields.Many2one(
         "op.marksheet.line",
-        "Gradebook",
         required=True,
         compute="_compute_gradebook_id",
         store=True,
@@ -116,7 +113,6 @@ class OpMentorDetails(models.Model):
     )
     eligibility_reasons = fields.Text("Eligibility Details", compute="_compute_eligibility")
     capacity_override_reason = fields.Text(
-        "Capacity Override Reason",
         copy=False,
         groups="op_student_mentor.group_op_mentor_admin",
         help="Approve although the mentor would exceed their mentee limit, for this reason "

@@ -26,10 +26,9 @@ class OpMentorFollowup(models.Model):
     name = fields.Char(
         "Code", required=True, copy=False, readonly=True, default=lambda self: self.env._("New"), index="trigram"
     )
-    student_id = fields.Many2one("op.student", "Student", required=True, tracking=True, index=True, check_company=True)
+    student_id = fields.Many2one("op.student", required=True, tracking=True, index=True, check_company=True)
     allocation_id = fields.Many2one(
         "op.mentor.allocation",
-        "Allocation",
         tracking=True,
         index=True,
         ondelete="restrict",  # a follow-up is history: archive the allocation instead
@@ -41,9 +40,9 @@ class OpMentorFollowup(models.Model):
         "op.faculty", "Faculty", related="allocation_id.faculty_id", store=True, index=True, readonly=True
     )
     follow_purpose = fields.Html("Purpose", sanitize=True)
-    meeting_date = fields.Date("Meeting Date", index=True, tracking=True)
+    meeting_date = fields.Date(index=True, tracking=True)
     feedback = fields.Html("Summary", sanitize=True)
-    checklist = fields.Binary("Checklist", attachment=True)
+    checklist = fields.Binary(attachment=True)
     checklist_filename = fields.Char("Checklist File Name")
     followup_notes = fields.Text("Next Steps")
     status = fields.Selection(

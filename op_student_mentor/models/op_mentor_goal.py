@@ -62,7 +62,6 @@ class OpMentorGoal(models.Model):
     )
     carried_from_id = fields.Many2one(
         "op.mentor.goal",
-        "Carried From",
         readonly=True,
         copy=False,
         index="btree_not_null",

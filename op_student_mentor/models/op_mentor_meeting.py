@@ -45,9 +45,8 @@ class OpMentorMeeting(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    meeting_name = fields.Char("Meeting Name", required=True, tracking=True)
+    meeting_name = fields.Char(required=True, tracking=True)
     meeting_link = fields.Char(
-        "Meeting Link",
         required=True,
         tracking=True,
         help="Video call URL (Zoom, Google Meet, Jitsi…), http(s) only. Left empty, the meeting gets a video room "
@@ -55,7 +54,6 @@ class OpMentorMeeting(models.Model):
     )
     calendar_event_id = fields.Many2one(
         "calendar.event",
-        "Calendar Event",
         copy=False,
         readonly=True,
         index="btree_not_null",
@@ -105,7 +103,6 @@ class OpMentorMeeting(models.Model):
             ("mock_presentation", "Mock Presentation"),
             ("qa", "Q&A"),
         ],
-        "Session Type",
         compute="_compute_session_type",
         store=True,
         readonly=False,
@@ -153,21 +150,19 @@ class OpMentorMeeting(models.Model):
     )
     rescheduled_from_id = fields.Many2one(
         "op.mentor.meeting",
-        "Rescheduled From",
         readonly=True,
         copy=False,
         index="btree_not_null",
         ondelete="set null",
         check_company=True,
     )
-    rescheduled_to_ids = fields.One2many("op.mentor.meeting", "rescheduled_from_id", "Rescheduled To", readonly=True)
+    rescheduled_to_ids = fields.One2many("op.mentor.meeting", "Rescheduled To", readonly=True)
     mentor_user_id = fields.Many2one(related="student_id.user_id", string="Mentor User")
     faculty_ids = fields.Many2many(
         "op.faculty",
         "op_mentor_meeting_faculty_rel",
         "meeting_id",
         "faculty_id",
-        string="Faculty",
         context={"active_test": False},
         compute="_compute_faculty_ids",
         store=True,
@@ -370,7 +365,8 @@ class OpMentorMeeting(models.Model):
 
     @api.constrains("student_id")
     def _check_host_is_mentor(self):
-        for meeting in self.sudo():  # the host's status, whatever the caller may read of the student
+        # as the caller: a portal host reads their own name and mentor status (rule op_student_rule_portal_self)
+        for meeting in self:
             if not meeting.student_id.is_mentor:
                 raise ValidationError(
                     self.env._(

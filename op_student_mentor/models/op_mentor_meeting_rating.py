@@ -21,14 +21,14 @@ class OpMentorMeetingRating(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    meeting_id = fields.Many2one("op.mentor.meeting", "Meeting", required=True, index=True, ondelete="cascade")
+    meeting_id = fields.Many2one("op.mentor.meeting", required=True, index=True, ondelete="cascade")
     student_id = fields.Many2one(
         "op.student", "Mentee", required=True, index=True, ondelete="cascade", check_company=True
     )
     mentor_id = fields.Many2one(related="meeting_id.student_id", string="Mentor", store=True, index=True)
     meeting_date = fields.Datetime(related="meeting_id.date", string="Meeting Date", store=True)
-    rating = fields.Integer("Rating", required=True, aggregator="avg", help="From 1 (poor) to 5 (excellent).")
-    comment = fields.Text("Comment")
+    rating = fields.Integer(required=True, aggregator="avg", help="From 1 (poor) to 5 (excellent).")
+    comment = fields.Text()
     company_id = fields.Many2one(related="meeting_id.company_id", store=True)
 
     _sql_constraints = [

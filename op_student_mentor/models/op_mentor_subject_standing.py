@@ -42,10 +42,10 @@ class OpMentorSubjectStanding(models.Model):
         "op.student.course": ["student_id", "batch_id"],
     }
 
-    student_id = fields.Many2one("op.student", "Student", readonly=True)
-    batch_id = fields.Many2one("op.batch", "Batch", readonly=True)
-    course_id = fields.Many2one("op.course", "Course", readonly=True)
-    subject_id = fields.Many2one("op.subject", "Subject", readonly=True)
+    student_id = fields.Many2one("op.student", readonly=True)
+    batch_id = fields.Many2one("op.batch", readonly=True)
+    course_id = fields.Many2one("op.course", readonly=True)
+    subject_id = fields.Many2one("op.subject", readonly=True)
     exam_id = fields.Many2one("op.exam", "Latest Exam", readonly=True)
     percentage = fields.Float("Result (%)", digits=(5, 2), readonly=True, aggregator="avg")
     passing_percentage = fields.Float("Passing Marks (%)", digits=(5, 2), readonly=True, aggregator="avg")

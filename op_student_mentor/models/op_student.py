@@ -55,7 +55,7 @@ class OpStudent(models.Model):
         "Training End", tracking=True, help="End of the training calendar or funding deadline of a funded student."
     )
     weekly_study_hours = fields.Float(
-        "Weekly Study Hours", help="Personal study time the student commits to each week."
+        help="Personal study time the student commits to each week."
     )
     # Cancellations and no-shows: as the hosting mentor and as a mentee of the meetings.
     mentor_cancel_count = fields.Integer(
@@ -448,7 +448,7 @@ class OpStudent(models.Model):
         mentors = self.sudo().filtered("is_mentor")
         if not mentors:
             return self.env["op.student.achievement"]
-        Achievement = self.env["op.student.achievement"].sudo()
+        Achievement = mentors.env["op.student.achievement"]  # as the system, as the mentors above
         done = Achievement.search([("student_id", "in", mentors.ids), ("achievement_type", "=", "mentoring")])
         todo = mentors - done.student_id
         stats = todo._mentor_term_stats()

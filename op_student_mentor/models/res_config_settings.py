@@ -236,17 +236,9 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def _mentor_success_users(self):
         """Users of the Student Success team (default: the Mentorship Administrators)."""
-        group_id = self.env["ir.config_parameter"].sudo().get_param("op_student_mentor.student_success_group_id")
-        group = self.env["res.groups"].sudo().browse(int(group_id)).exists() if (group_id or "").isdigit() else None
+        env = self.sudo().env  # reading a setting (a parameter and the group it names)
+        group_id = env["ir.config_parameter"].get_param("op_student_mentor.student_success_group_id")
+        group = env["res.groups"].browse(int(group_id)).exists() if (group_id or "").isdigit() else None
         if not group:
             return self.env["res.users"]._mentor_admin_users()
         return self.env["res.users"]._mentor_group_users(group)
-
-    @api.model
-    def _mentor_calendar_alarms(self, company=None):
-        """The reminders of new meetings' events of ``company`` (default: the current one)."""
-        return (company or self.env.company).sudo().mentor_calendar_alarm_ids  # reading a setting
-
-    @api.model
-    def _mentor_calendar_faculty_attendee(self, company=None):
-        return (company or self.env.company).sudo().mentor_calendar_faculty_attendee  # reading a setting

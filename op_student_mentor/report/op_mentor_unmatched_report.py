@@ -27,17 +27,17 @@ class OpMentorUnmatchedReport(models.Model):
     kind = fields.Selection(
         [("mentee", "Needs a Mentor"), ("mentor", "Mentor with Free Places")], "Type", readonly=True
     )
-    batch_id = fields.Many2one("op.batch", "Batch", readonly=True)
-    course_id = fields.Many2one("op.course", "Course", readonly=True)
-    student_id = fields.Many2one("op.student", "Student", readonly=True)
+    batch_id = fields.Many2one("op.batch", readonly=True)
+    course_id = fields.Many2one("op.course", readonly=True)
+    student_id = fields.Many2one("op.student", readonly=True)
     need_count = fields.Integer("Subjects Needing Help", readonly=True)
-    weakest_subject_id = fields.Many2one("op.subject", "Weakest Subject", readonly=True)
+    weakest_subject_id = fields.Many2one("op.subject", readonly=True)
     weakest_percentage = fields.Float("Weakest Result (%)", digits=(5, 2), readonly=True, aggregator="min")
-    at_risk = fields.Boolean("At Risk", readonly=True)
+    at_risk = fields.Boolean(readonly=True)
     nbr_unmatched = fields.Integer("Students Without a Mentor", readonly=True)
     mentee_count = fields.Integer("Current Mentees", readonly=True)
-    mentee_limit = fields.Integer("Mentee Limit", readonly=True, aggregator="sum", help="0: no limit.")
-    free_places = fields.Integer("Free Places", readonly=True, help="Empty when the mentor has no limit.")
+    mentee_limit = fields.Integer(readonly=True, aggregator="sum", help="0: no limit.")
+    free_places = fields.Integer(readonly=True, help="Empty when the mentor has no limit.")
 
     @property
     def _table_query(self):

@@ -7,7 +7,7 @@ class OpMentorFindWizard(models.TransientModel):
     _name = "op.mentor.find.wizard"
     _description = "Find a Mentor"
 
-    student_id = fields.Many2one("op.student", "Student", required=True, readonly=True)
+    student_id = fields.Many2one("op.student", required=True, readonly=True)
     line_ids = fields.One2many("op.mentor.find.wizard.line", "wizard_id", "Best Mentors")
     message = fields.Char(readonly=True)
 

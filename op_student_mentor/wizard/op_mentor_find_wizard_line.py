@@ -9,10 +9,10 @@ class OpMentorFindWizardLine(models.TransientModel):
     _order = "score desc, id"
 
     wizard_id = fields.Many2one("op.mentor.find.wizard", required=True, ondelete="cascade")
-    batch_id = fields.Many2one("op.batch", "Batch", required=True, readonly=True)
-    mentor_id = fields.Many2one("op.student", "Mentor", required=True, readonly=True)
+    batch_id = fields.Many2one("op.batch", required=True, readonly=True)
+    mentor_id = fields.Many2one("op.student", required=True, readonly=True)
     score = fields.Float(readonly=True, digits=(12, 1))
-    free_places = fields.Integer("Free Places", readonly=True, help="-1: no limit.")
+    free_places = fields.Integer(readonly=True, help="-1: no limit.")
     reasons = fields.Char(readonly=True)
 
     def action_add(self):

@@ -9,12 +9,12 @@ class OpMentorMatchWizard(models.TransientModel):
     _name = "op.mentor.match.wizard"
     _description = "Match the Batch"
 
-    batch_id = fields.Many2one("op.batch", "Batch", required=True)
+    batch_id = fields.Many2one("op.batch", required=True)
     course_id = fields.Many2one(related="batch_id.course_id")
     state = fields.Selection([("draft", "Choose"), ("proposed", "Review")], default="draft", required=True)
     line_ids = fields.One2many("op.mentor.match.wizard.line", "wizard_id", "Proposed Pairs")
     needing_count = fields.Integer("Students Needing Help", readonly=True)
-    free_places = fields.Integer("Free Places", readonly=True, help="Of the batch's approved mentors (-1: no limit).")
+    free_places = fields.Integer(readonly=True, help="Of the batch's approved mentors (-1: no limit).")
     pair_count = fields.Integer("Pairs", compute="_compute_totals")
     total_score = fields.Float("Total Benefit", compute="_compute_totals", digits=(12, 1))
 

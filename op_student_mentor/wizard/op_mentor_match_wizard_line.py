@@ -10,7 +10,6 @@ class OpMentorMatchWizardLine(models.TransientModel):
     batch_id = fields.Many2one(related="wizard_id.batch_id")
     mentor_id = fields.Many2one(
         "op.student",
-        "Mentor",
         required=True,
         domain="[('mentor_application_ids', 'any', [('batch_id', '=', batch_id), ('status', '=', 'approve')])]",
     )

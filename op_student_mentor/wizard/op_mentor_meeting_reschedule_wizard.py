@@ -7,7 +7,7 @@ class OpMentorMeetingRescheduleWizard(models.TransientModel):
 
     meeting_id = fields.Many2one("op.mentor.meeting", required=True, ondelete="cascade")
     date = fields.Datetime("New Date", required=True)
-    meeting_link = fields.Char("Meeting Link", help="Leave empty to keep the current link.")
+    meeting_link = fields.Char(help="Leave empty to keep the current link.")
 
     def action_reschedule(self):
         self.ensure_one()

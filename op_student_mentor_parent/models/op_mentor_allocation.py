@@ -60,12 +60,14 @@ class OpMentorAllocation(models.Model):
         if not news:
             return
         notify, consent = news
-        # sudo: sending mail, the Odoo way (the approver need not read nor edit the template)
-        template = self.env.ref("op_student_mentor_parent.mail_template_parent_mentor_assigned").sudo()
+        # as the system: sending mail, the Odoo way (the approver need not read the template), to the parents,
+        # whom only OpenEduCat's own staff read
+        allocations = self.sudo()
+        template = allocations.env.ref("op_student_mentor_parent.mail_template_parent_mentor_assigned")
         waiting = self.env["op.student"]
         settings = self.env["res.config.settings"]
-        for allocation in self:
-            students = students_by_allocation.get(allocation.id, self.env["op.student"])
+        for allocation in allocations:
+            students = students_by_allocation.get(allocation.id, self.env["op.student"]).with_env(allocations.env)
             if notify and settings._mentor_parent_setting("notify_mentor", allocation.company_id):
                 for parent in students._mentor_parents().filtered(lambda p: p.name.email):
                     children = parent.student_ids & students

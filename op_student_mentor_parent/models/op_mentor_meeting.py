@@ -83,8 +83,10 @@ class OpMentorMeeting(models.Model):
         meetings = self.filtered(lambda m: settings._mentor_parent_setting("notify_meetings", m.company_id))
         if not meetings:
             return
-        template = self.env.ref(self._PARENT_TEMPLATES[kind]).sudo()  # mail: the sender need not read templates
-        for meeting in meetings.sudo():  # the parents' partners: neither a mentor nor a faculty reads them
+        # as the system: the sender need not read the template, nor the parents (neither a mentor nor a faculty does)
+        meetings = meetings.sudo()
+        template = meetings.env.ref(self._PARENT_TEMPLATES[kind])
+        for meeting in meetings:
             show_link = settings._mentor_parent_setting("show_link", meeting.company_id)
             for parent in meeting.meeting_students._mentor_parents().filtered(lambda p: p.name.email):
                 children = parent.student_ids & meeting.meeting_students

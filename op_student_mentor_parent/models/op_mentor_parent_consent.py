@@ -24,7 +24,7 @@ class OpMentorParentConsent(models.Model):
     # ------------------------------------------------------------
 
     student_id = fields.Many2one(
-        "op.student", "Student", required=True, readonly=True, index=True, ondelete="cascade", tracking=True
+        "op.student", required=True, readonly=True, index=True, ondelete="cascade", tracking=True
     )
     state = fields.Selection(
         [("pending", "Waiting for a Parent"), ("given", "Given"), ("withdrawn", "Withdrawn")],
@@ -101,9 +101,10 @@ class OpMentorParentConsent(models.Model):
         return {consent.student_id.id: consent for consent in consents}
 
     def _mentor_give(self, parent, channel):
-        """``parent`` (an op.parent of the student, checked by the caller) consents, from ``channel``."""
+        """``parent`` (an op.parent of the student) consents, from ``channel``. Called on the system's records by
+        the route that checked who the parent is (their portal, or the signed link): parents have no rights on
+        consents, op.parent nor op.student (OpenEduCat's)."""
         self.ensure_one()
-        parent = parent.sudo()  # sudo: a parent may not read their own op.parent (OpenEduCat's rights)
         if self.state == "given":
             return False
         self._mentor_decide("given", parent, channel)
@@ -111,7 +112,7 @@ class OpMentorParentConsent(models.Model):
             body=self.env._(
                 "%(parent)s gave their consent to the mentorship of %(student)s.",
                 parent=parent.name.name,
-                student=self.sudo().student_id.name,  # sudo: parents read no op.student (OpenEduCat's rights)
+                student=self.student_id.name,
             ),
             author_id=parent.name.id,
         )
@@ -119,12 +120,12 @@ class OpMentorParentConsent(models.Model):
 
     def _mentor_withdraw(self, parent, reason, channel="portal"):
         """``parent`` withdraws the consent: the child's upcoming meetings are cancelled (or the child leaves
-        a group meeting that others still attend), with the reason."""
+        a group meeting that others still attend), with the reason. Called on the system's records, as
+        _mentor_give."""
         self.ensure_one()
-        parent = parent.sudo()  # sudo: as in _mentor_give
-        # parents have no access to op.student: the child's name is read once, before the cancellations
-        # (the calendar's sync of the cancelled meetings empties the cache it was prefetched in)
-        student_name = self.sudo().student_id.name
+        # the child's name is read once, before the cancellations (the calendar's sync of the cancelled meetings
+        # empties the cache it was prefetched in)
+        student_name = self.student_id.name
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Say why you withdraw your consent: the mentor and the school read it."))
@@ -138,17 +139,13 @@ class OpMentorParentConsent(models.Model):
             )
         self._mentor_decide("withdrawn", parent, channel, withdraw_reason=reason)
         note = self.env._("A parent withdrew their consent to the mentorship: %(reason)s", reason=reason)
-        # sudo: the parent cancels their child's meetings, which they may not read
-        meetings = (
-            self.env["op.mentor.meeting"]
-            .sudo()
-            .search(
-                [
-                    ("meeting_students", "in", self.student_id.ids),
-                    ("status", "=", "scheduled"),
-                    ("date", ">", fields.Datetime.now()),
-                ]
-            )
+        # in the system's environment (see above): the parent cancels their child's meetings, which they may not read
+        meetings = self.env["op.mentor.meeting"].search(
+            [
+                ("meeting_students", "in", self.student_id.ids),
+                ("status", "=", "scheduled"),
+                ("date", ">", fields.Datetime.now()),
+            ]
         )
         alone = meetings.filtered(lambda m: m.meeting_students == self.student_id)
         alone._action_cancel("other", note)
@@ -169,8 +166,8 @@ class OpMentorParentConsent(models.Model):
         return meetings
 
     def _mentor_decide(self, state, parent, channel, withdraw_reason=False):
-        # sudo: the parent's decision (portal or tokened link), once the caller checked who they are
-        self.sudo().write(
+        # the parent's decision, on the system's records (see _mentor_give)
+        self.write(
             {
                 "state": state,
                 "parent_id": parent.id,
@@ -204,7 +201,7 @@ class OpMentorParentConsent(models.Model):
     def _mentor_link_token(self, parent):
         """The secret of ``parent``'s link: tied to the parent and to the current access token."""
         self.ensure_one()
-        secret = self.sudo().access_token  # sudo: the secret field (system only) that signs the links
+        secret = self.access_token  # the system's field: called by the mail and the signed link, as the system
         return secret and hmac(self.env(su=True), "op_student_mentor_parent.consent", (self.id, parent.id, secret))
 
     def _mentor_check_link_token(self, parent, token):

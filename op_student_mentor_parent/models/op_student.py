@@ -52,9 +52,9 @@ class OpStudent(models.Model):
         return self.birth_date + relativedelta(years=CONSENT_AGE) > on_date
 
     def _mentor_parents(self):
-        """The active parents (op.parent) of these students."""
-        # sudo: OpenEduCat's parents are read by its own staff only; the mentorship mails and asks them
-        return self.env["op.parent"].sudo().search([("student_ids", "in", self.ids)])
+        """The active parents (op.parent) of these students. Called on the system's records (the mails to parents,
+        the consent requests): OpenEduCat's parents are read by its own staff only."""
+        return self.env["op.parent"].search([("student_ids", "in", self.ids)])
 
     def _mentor_waiting_consent(self):
         """The students among these who may not meet yet: consent required and not given."""
