@@ -165,14 +165,14 @@ def seed(env, n_users, meetings_per_mentor):
     with freeze_time(now - timedelta(days=meetings_per_mentor // 2 + 1)):
         env["op.mentor.meeting"].create(
             [
-            {
-                "meeting_name": f"Seeded {i} of {mentor.name}",
-                "meeting_link": f"https://meet.example.com/seed-{mentor.id}-{i}",
-                "date": now + timedelta(days=i - meetings_per_mentor // 2, hours=1),
-                "student_id": mentor.id,
-                "meeting_students": [Command.set(mentees[k % len(mentees)].ids)],
-                "status": "done" if i < meetings_per_mentor // 2 else "scheduled",
-            }
+                {
+                    "meeting_name": f"Seeded {i} of {mentor.name}",
+                    "meeting_link": f"https://meet.example.com/seed-{mentor.id}-{i}",
+                    "date": now + timedelta(days=i - meetings_per_mentor // 2, hours=1),
+                    "student_id": mentor.id,
+                    "meeting_students": [Command.set(mentees[k % len(mentees)].ids)],
+                    "status": "done" if i < meetings_per_mentor // 2 else "scheduled",
+                }
                 for k, mentor in enumerate(mentors)
                 for i in range(meetings_per_mentor)
             ]

@@ -14,7 +14,7 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------
 
     # The inverse of op.mentor.meeting.calendar_event_id: one meeting at most (the record rule reads it).
-    mentor_meeting_ids = fields.One2many(MEETING_MODEL, "Mentor Meeting", readonly=True)
+    mentor_meeting_ids = fields.One2many(MEETING_MODEL, "calendar_event_id", readonly=True)
     mentor_ics_sequence = fields.Integer(
         "iCalendar Sequence",
         default=0,

@@ -138,7 +138,9 @@ class OpMentorFollowup(models.Model):
     @api.depends("allocation_id", "student_id")
     def _compute_company_id(self):
         for followup in self:
-            company = followup.allocation_id.company_id or (followup.student_id and followup.student_id._mentor_company())
+            company = followup.allocation_id.company_id or (
+                followup.student_id and followup.student_id._mentor_company()
+            )
             followup.company_id = company or followup.company_id or self.env.company
 
     @api.depends("status", "student_id", "meeting_id.absent_student_ids")

@@ -156,7 +156,7 @@ class OpMentorMeeting(models.Model):
         ondelete="set null",
         check_company=True,
     )
-    rescheduled_to_ids = fields.One2many("op.mentor.meeting", "Rescheduled To", readonly=True)
+    rescheduled_to_ids = fields.One2many("op.mentor.meeting", "rescheduled_from_id", readonly=True)
     mentor_user_id = fields.Many2one(related="student_id.user_id", string="Mentor User")
     faculty_ids = fields.Many2many(
         "op.faculty",
@@ -224,9 +224,7 @@ class OpMentorMeeting(models.Model):
         "Pulse Ratings",
         groups="op_student_mentor.group_op_mentor_faculty",
     )
-    pulse_rating_count = fields.Integer(
-        "Pulse Ratings Count", compute="_compute_pulse", store=True, aggregator="sum"
-    )
+    pulse_rating_count = fields.Integer("Pulse Ratings Count", compute="_compute_pulse", store=True, aggregator="sum")
     pulse_rating_avg = fields.Float(
         "Pulse (average)",
         compute="_compute_pulse",
@@ -357,7 +355,7 @@ class OpMentorMeeting(models.Model):
         if reason not in dict(CLOSE_REASONS):
             raise ValidationError(self.env._("Choose the reason why the meeting is cancelled or missed."))
         if reason == "other" and not (note or "").strip():
-            raise ValidationError(self.env._("Explain the reason in the details when it is \"Other\"."))
+            raise ValidationError(self.env._('Explain the reason in the details when it is "Other".'))
         if len(note or "") > CLOSE_NOTE_MAX_LENGTH:
             raise ValidationError(
                 self.env._("The details are too long (at most %(max)s characters).", max=CLOSE_NOTE_MAX_LENGTH)

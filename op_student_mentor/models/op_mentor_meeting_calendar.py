@@ -37,8 +37,10 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
         """Whether the meeting's link is the Discuss room of its own event."""
         self.ensure_one()
         event = self.sudo().calendar_event_id  # the event may be archived or not the user's: its token only
-        return bool(event.access_token) and self.meeting_link == event.videocall_location and (
-            event.videocall_source == "discuss"
+        return (
+            bool(event.access_token)
+            and self.meeting_link == event.videocall_location
+            and (event.videocall_source == "discuss")
         )
 
     def _mentor_may_join_video_room(self, user):
@@ -105,7 +107,10 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
                     "alarm_ids": [fields.Command.set(meeting.company_id.mentor_calendar_alarm_ids.ids)],
                     "attendee_ids": [
                         fields.Command.create(
-                            {"partner_id": partner.id, "state": "accepted" if partner == mentor_partner else "needsAction"}
+                            {
+                                "partner_id": partner.id,
+                                "state": "accepted" if partner == mentor_partner else "needsAction",
+                            }
                         )
                         for partner in partners
                     ],
@@ -191,16 +196,17 @@ class OpMentorMeetingCalendarMixin(models.AbstractModel):
         # calendar asks the organizer again when someone else moves the event: the mentor hosts it (read after the
         # writes: a new host's attendee is created by them)
         hosts = Attendee.concat(
-            *(m.calendar_event_id.attendee_ids.filtered(lambda a, m=m: a.partner_id == m.student_id.partner_id) for m in hosted)
+            *(
+                m.calendar_event_id.attendee_ids.filtered(lambda a, m=m: a.partner_id == m.student_id.partner_id)
+                for m in hosted
+            )
         )
         hosts.state = "accepted"
 
     @staticmethod
     def _mentor_vals_key(vals):
         """A hashable key of event values, to group the events that take the same ones."""
-        return tuple(
-            sorted((key, repr(value) if isinstance(value, list) else value) for key, value in vals.items())
-        )
+        return tuple(sorted((key, repr(value) if isinstance(value, list) else value) for key, value in vals.items()))
 
     # ------------------------------------------------------------
     # ICS

@@ -54,9 +54,7 @@ class OpStudent(models.Model):
     training_end_date = fields.Date(
         "Training End", tracking=True, help="End of the training calendar or funding deadline of a funded student."
     )
-    weekly_study_hours = fields.Float(
-        help="Personal study time the student commits to each week."
-    )
+    weekly_study_hours = fields.Float(help="Personal study time the student commits to each week.")
     # Cancellations and no-shows: as the hosting mentor and as a mentee of the meetings.
     mentor_cancel_count = fields.Integer(
         "Cancelled (as Mentor)",

@@ -49,7 +49,10 @@ MENTOR_SETTINGS = {
     ),
 }
 CALENDAR_ALARMS_PARAM = "op_student_mentor.calendar_alarm_ids"
-DEFAULT_ALARMS = ("op_student_mentor.calendar_alarm_mentor_email_1day", "op_student_mentor.calendar_alarm_mentor_email_1hour")
+DEFAULT_ALARMS = (
+    "op_student_mentor.calendar_alarm_mentor_email_1day",
+    "op_student_mentor.calendar_alarm_mentor_email_1hour",
+)
 PROGRAM_RULES = ("capacity", "min_percentage", "min_achievements", "min_skills", "term_meetings", "term_followups")
 # School policy: each company (school) has its own, stored on res.company (the settings form shows the current
 # company's). The matching thresholds stay global: the subject standings view reads them in SQL for students,

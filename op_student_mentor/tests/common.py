@@ -323,7 +323,6 @@ class MentorCommon(MentorBuilders, MailCase, TransactionCase):
             }
         )
 
-
     def assertTranslationsComplete(self, i18n_dir, template, minimum):
         """fr.po and es.po of ``i18n_dir`` hold the strings of ``template`` (the .pot, more than ``minimum``
         strings), each translated, its placeholders and markup kept."""

@@ -263,9 +263,7 @@ class TestConcurrency(BaseCase):
             application.action_submit()
             return application.id
 
-        outcomes = self._race(
-            *((uid, partial(nominate, faculty_id)) for uid, faculty_id in self.faculty_ids.items())
-        )
+        outcomes = self._race(*((uid, partial(nominate, faculty_id)) for uid, faculty_id in self.faculty_ids.items()))
         created = [outcome for outcome, _tries in outcomes if isinstance(outcome, int)]
         errors = [(outcome, tries) for outcome, tries in outcomes if isinstance(outcome, Exception)]
         self.assertEqual(len(created), 1, outcomes)
@@ -361,7 +359,9 @@ class TestConcurrency(BaseCase):
         if kwargs:
             # a reason is given through the reject wizard, as in the web client: made first, its button at once
             model = "op.mentor.reject.wizard"
-            record_id = self._rpc(session, "call_kw", model, "create", [{"application_ids": [application_id], **kwargs}])
+            record_id = self._rpc(
+                session, "call_kw", model, "create", [{"application_ids": [application_id], **kwargs}]
+            )
             self.assertIsInstance(record_id, int, record_id)
             kwargs = {}
 

@@ -105,7 +105,9 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
         with freeze_time(NOW):
             meeting.write({"meeting_students": [Command.unlink(self.student_mentee_2.id)]})
         self.assertNotIn(self.student_mentee_2.partner_id, event.partner_ids)
-        self.assertEqual(self.env["calendar.event"].search_count([("res_id", "=", meeting.id), ("res_model", "=", meeting._name)]), 1)
+        self.assertEqual(
+            self.env["calendar.event"].search_count([("res_id", "=", meeting.id), ("res_model", "=", meeting._name)]), 1
+        )
 
     def test_faculty_attendee_setting(self):
         self.env.company.mentor_calendar_faculty_attendee = True
@@ -213,7 +215,10 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
         self.assertIn("METHOD:REQUEST", content)
         self.assertIn('ORGANIZER;CN="Zoë Ørsted, Jr.":mailto:mentor@school.test', content.replace("\r\n ", ""))
         [vevent] = _vevents(content)
-        self.assertEqual(vevent.uid.value, f"op-mentor-meeting-{meeting.id}@{self.env['ir.config_parameter'].sudo().get_param('database.uuid')}")
+        self.assertEqual(
+            vevent.uid.value,
+            f"op-mentor-meeting-{meeting.id}@{self.env['ir.config_parameter'].sudo().get_param('database.uuid')}",
+        )
         self.assertEqual(vevent.sequence.value, "0")
         self.assertTrue(vevent.dtstamp.value)
         self.assertEqual(vevent.dtstart.value.utcoffset(), timedelta(0))
@@ -304,8 +309,10 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
                 self.assertEqual(set(found), expected)
                 if user == employee:
                     continue
-                meetings = self.env["op.mentor.meeting"].with_user(user).search(
-                    [("id", "in", (self.meeting | self.meeting_other).ids)]
+                meetings = (
+                    self.env["op.mentor.meeting"]
+                    .with_user(user)
+                    .search([("id", "in", (self.meeting | self.meeting_other).ids)])
                 )
                 if not user.share and user != employee:
                     self.assertEqual(set(found), set(meetings.calendar_event_id), "as the meeting list")
@@ -418,7 +425,9 @@ class TestMentorCalendar(CalendarCase, MentorCommon):
         meetings = scheduled | held | cancelled
         # the state of a 18.0.1.3.0 database: no event
         events = meetings.calendar_event_id
-        self.env.cr.execute("UPDATE op_mentor_meeting SET calendar_event_id = NULL WHERE id IN %s", [tuple(meetings.ids)])
+        self.env.cr.execute(
+            "UPDATE op_mentor_meeting SET calendar_event_id = NULL WHERE id IN %s", [tuple(meetings.ids)]
+        )
         events.unlink()
         self.env.invalidate_all()
         spec = importlib.util.spec_from_file_location(
@@ -580,7 +589,9 @@ class TestReminderRace(BaseCase):
             env["calendar.alarm_manager"].with_context(lastcall=False)._send_reminder()
 
         with mute_logger("odoo.addons.mail.models.mail_mail", "odoo.sql_db"):
-            outcomes = test_concurrency.TestConcurrency._race(self, (odoo.SUPERUSER_ID, remind), (odoo.SUPERUSER_ID, remind))
+            outcomes = test_concurrency.TestConcurrency._race(
+                self, (odoo.SUPERUSER_ID, remind), (odoo.SUPERUSER_ID, remind)
+            )
         self.assertFalse([o for o, _tries in outcomes if isinstance(o, Exception)], outcomes)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -50,8 +50,16 @@ class TestMentorFollowup(MentorCommon):
         data = base64.b64encode(b"1. goals\n2. deadlines\n")
         followup = self._followup(checklist=data, checklist_filename="week-3-checklist.txt")
         self.assertEqual(followup.checklist_filename, "week-3-checklist.txt")
-        attachment = self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", "op.mentor.followup"), ("res_id", "=", followup.id), ("res_field", "=", "checklist")]
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "op.mentor.followup"),
+                    ("res_id", "=", followup.id),
+                    ("res_field", "=", "checklist"),
+                ]
+            )
         )
         self.assertEqual(base64.b64decode(attachment.datas), b"1. goals\n2. deadlines\n")
 

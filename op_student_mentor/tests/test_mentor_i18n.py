@@ -12,6 +12,7 @@ from .common import MentorCommon
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 
+
 @tagged("post_install", "-at_install", "mentor_i18n")
 class TestMentorTranslations(HttpCase, MentorCommon):
     @classmethod

@@ -53,7 +53,9 @@ class TestMentorManifest(TransactionCase):
         """Odoo's test_lint manifest check (keys it knows, no key set to its default value)."""
         manifest_path = Path(get_module_path(ADDON)) / "__manifest__.py"
         manifest = ast.literal_eval(manifest_path.read_text())
-        self.assertEqual(set(manifest) - odoo_manifest_lint.MANIFEST_KEYS, set(), "unknown manifest keys (e.g. OCA's maintainers)")
+        self.assertEqual(
+            set(manifest) - odoo_manifest_lint.MANIFEST_KEYS, set(), "unknown manifest keys (e.g. OCA's maintainers)"
+        )
         linter = odoo_manifest_lint.ManifestLinter("test_manifests")
         linter._test_manifest_values(ADDON, manifest)
         self.assertRegex(manifest["version"], r"^18\.0\.\d+\.\d+\.\d+$")

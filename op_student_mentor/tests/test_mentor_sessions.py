@@ -289,9 +289,7 @@ class TestMenteeAbsence(MentorCommon):
         # Mentorship Overview: one no-show row per mentee and meeting, in the faculty's program
         for user in (self.user_admin, self.user_faculty):
             with self.subTest(user=user.login):
-                self.assertEqual(
-                    self._report_no_shows(user), {self.student_mentee: 1, self.student_mentee_2: 2}
-                )
+                self.assertEqual(self._report_no_shows(user), {self.student_mentee: 1, self.student_mentee_2: 2})
         self.assertFalse(self._report_no_shows(self.user_faculty_other))
         rows = self.env["op.mentor.report"].search([("kind", "=", "no_show"), ("res_id", "=", held.id)])
         self.assertEqual(rows.mentee_id, self.student_mentee_2)

@@ -105,7 +105,9 @@ class TestMultiCompany(MentorPortalCommon):
         B = self.company_b
         self.assertEqual(self.allocation_b.company_id, B)
         self.assertEqual(self.meeting_b.company_id, B)
-        self.assertEqual(self.meeting_b.calendar_event_id.partner_ids, (self.student_mentor_b | self.student_mentee_b).partner_id)
+        self.assertEqual(
+            self.meeting_b.calendar_event_id.partner_ids, (self.student_mentor_b | self.student_mentee_b).partner_id
+        )
         self.assertEqual((self.followup_b.company_id, self.goal_b.company_id), (B, B))
         self.assertEqual((self.meeting.company_id, self.followup.company_id), (self.company_a, self.company_a))
 
@@ -290,7 +292,9 @@ class TestMultiCompany(MentorPortalCommon):
         params.set_param("op_student_mentor.calendar_alarm_ids", " ")
         params.set_param("op_student_mentor.calendar_faculty_attendee", "True")
         self.company_a.mentor_capacity = 9
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "migrations", "18.0.1.5.0", "post-migrate.py")
+        path = os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "migrations", "18.0.1.5.0", "post-migrate.py"
+        )
         load_script(path, "op_student_mentor_18_0_1_5_0").migrate(self.env.cr, "18.0.1.4.0")
         self.env.invalidate_all()
         for company in self.company_a | self.company_b:

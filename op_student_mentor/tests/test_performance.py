@@ -63,29 +63,38 @@ class TestMentorPerformance(MentorCommon):
 
     def _meetings(self, count, days=3, mentor=None, mentees=None):
         start = datetime.now().replace(microsecond=0) + timedelta(days=days)
-        return self.env["op.mentor.meeting"].sudo().with_context(no_mail_to_attendees=True).create(
-            [
-                {
-                    "meeting_name": f"Session {i}",
-                    "meeting_link": f"https://meet.example.com/s{i}",
-                    "date": start + timedelta(hours=i),
-                    "student_id": (mentor or self.student_mentor).id,
-                    "meeting_students": [Command.set((mentees or self.student_mentee).ids)],
-                }
-                for i in range(count)
-            ]
+        return (
+            self.env["op.mentor.meeting"]
+            .sudo()
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                [
+                    {
+                        "meeting_name": f"Session {i}",
+                        "meeting_link": f"https://meet.example.com/s{i}",
+                        "date": start + timedelta(hours=i),
+                        "student_id": (mentor or self.student_mentor).id,
+                        "meeting_students": [Command.set((mentees or self.student_mentee).ids)],
+                    }
+                    for i in range(count)
+                ]
+            )
         )
 
     def _followups(self, count):
-        return self.env["op.mentor.followup"].sudo().create(
-            [
-                {
-                    "student_id": self.student_mentee.id,
-                    "allocation_id": self.allocation.id,
-                    "meeting_date": "2026-02-01",
-                }
-                for _i in range(count)
-            ]
+        return (
+            self.env["op.mentor.followup"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "student_id": self.student_mentee.id,
+                        "allocation_id": self.allocation.id,
+                        "meeting_date": "2026-02-01",
+                    }
+                    for _i in range(count)
+                ]
+            )
         )
 
     def _pending_applications(self, count, mentees=False):

@@ -238,8 +238,10 @@ class TestMentorPortal(MentorPortalCommon):
         response = self._get(f"/my/mentor/meetings/{meeting.id}?message=created", "mentor")
         self.assertIn("Meeting scheduled", response.text)
         # the mentee is invited by e-mail (calendar's invitation of the meeting's event)
-        mails = self.env["mail.mail"].sudo().search(
-            [("model", "=", "calendar.event"), ("res_id", "=", meeting.calendar_event_id.id)]
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "calendar.event"), ("res_id", "=", meeting.calendar_event_id.id)])
         )
         self.assertIn(self.user_mentee.partner_id, mails.recipient_ids)
 

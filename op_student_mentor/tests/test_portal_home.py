@@ -110,7 +110,10 @@ class TestPortalPhone(MentorPortalCommon):
         # held last week: created then, for two days later (the model refuses a meeting created in the past)
         with freeze_time(datetime.now() - timedelta(days=9)):
             held = cls._create_meeting(
-                cls.student_mentor, cls.student_mentee, "Weekly check-in with the whole group of mentees (week 1)", days=2
+                cls.student_mentor,
+                cls.student_mentee,
+                "Weekly check-in with the whole group of mentees (week 1)",
+                days=2,
             )
         held.action_done()
         cancelled = cls._create_meeting(

@@ -287,7 +287,10 @@ class MentorSecurityCommon(MentorCommon):
         cls.goal_shared_other = Goal.create({"followup_id": cls.followup_shared_other.id, "name": "Palette"})
         # Pulse ratings: meetings held in both worlds, one rated by its mentee, one left to rate.
         cls.meetings_held = cls.env["op.mentor.meeting"]
-        for mentor, mentee in ((cls.student_mentor, cls.student_mentee), (cls.student_mentor_other, cls.student_mentee_other)):
+        for mentor, mentee in (
+            (cls.student_mentor, cls.student_mentee),
+            (cls.student_mentor_other, cls.student_mentee_other),
+        ):
             for name in ("Held", "Held unrated"):
                 cls.meetings_held |= cls._create_meeting(mentor, mentee, f"{name} {mentor.name}", days=1)
         cls._mark_done(cls.meetings_held)
@@ -478,7 +481,9 @@ class TestAccessMatrix(MentorSecurityCommon):
             for model in MODELS:
                 for operation, scope in zip(OPERATIONS, ACCESS_MATRIX[role][model], strict=True):
                     if operation == CREATE:
-                        worlds = ("A", "B") if model in (DETAILS, ALLOCATION, MEETING, FOLLOWUP, GOAL, RATING) else (None,)
+                        worlds = (
+                            ("A", "B") if model in (DETAILS, ALLOCATION, MEETING, FOLLOWUP, GOAL, RATING) else (None,)
+                        )
                         cases = [
                             (f"new {world or ''}".strip(), None, world, self._create_vals(model, world))
                             for world in worlds
@@ -662,7 +667,10 @@ class TestAccessWorkflow(MentorSecurityCommon):
 
     def test_portal_search_read_returns_only_own_records(self):
         """Whatever a portal user searches for, nothing of someone else comes back."""
-        held, held_other = self.meeting_held | self.meeting_held_unrated, self.meeting_held_other | self.meeting_held_other_unrated
+        held, held_other = (
+            self.meeting_held | self.meeting_held_unrated,
+            self.meeting_held_other | self.meeting_held_other_unrated,
+        )
         portal_users = {
             # a mentor finds no rating of their meetings: only the averages reach them
             self.user_mentor: {

@@ -271,4 +271,3 @@ class TestSessionsPortal(MentorPortalCommon):
                 Rating.create([{"meeting_id": other.id, "student_id": mentee.id, "rating": 5} for mentee in mentees])
 
         self.assertUrlQueryCountConstant(pages, more_ratings)
-

@@ -134,9 +134,7 @@ class OpMentorParentConsent(models.Model):
                 self.env._("The reason is too long (at most %(max)s characters).", max=WITHDRAW_REASON_MAX_LENGTH)
             )
         if self.state != "given":
-            raise UserError(
-                self.env._("There is no consent to withdraw for %(student)s.", student=student_name)
-            )
+            raise UserError(self.env._("There is no consent to withdraw for %(student)s.", student=student_name))
         self._mentor_decide("withdrawn", parent, channel, withdraw_reason=reason)
         note = self.env._("A parent withdrew their consent to the mentorship: %(reason)s", reason=reason)
         # in the system's environment (see above): the parent cancels their child's meetings, which they may not read

@@ -22,9 +22,7 @@ class ResConfigSettings(models.TransientModel):
     mentor_parent_show_link = fields.Boolean(related="company_id.mentor_parent_show_link", readonly=False)
     mentor_parent_notify_mentor = fields.Boolean(related="company_id.mentor_parent_notify_mentor", readonly=False)
     mentor_parent_notify_meetings = fields.Boolean(related="company_id.mentor_parent_notify_meetings", readonly=False)
-    mentor_parent_consent_required = fields.Boolean(
-        related="company_id.mentor_parent_consent_required", readonly=False
-    )
+    mentor_parent_consent_required = fields.Boolean(related="company_id.mentor_parent_consent_required", readonly=False)
 
     # ------------------------------------------------------------
     # TOOLS

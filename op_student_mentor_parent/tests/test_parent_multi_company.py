@@ -56,7 +56,9 @@ class TestParentMultiCompany(ParentCommon):
         params.set_param("op_student_mentor_parent.visibility", "goals")
         params.set_param("op_student_mentor_parent.consent_required", "True")
         params.set_param("op_student_mentor_parent.notify_meetings", "False")
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "migrations", "18.0.1.1.0", "post-migrate.py")
+        path = os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "migrations", "18.0.1.1.0", "post-migrate.py"
+        )
         load_script(path, "op_student_mentor_parent_18_0_1_1_0").migrate(self.env.cr, "18.0.1.0.0")
         self.env.invalidate_all()
         for company in self.env.company | self.company_b:

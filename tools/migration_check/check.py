@@ -7,8 +7,18 @@ print("new mails after the update:", len(new_mails), new_mails.mapped("subject")
 assert not new_mails, "the migration e-mails nobody"
 for meeting in Meeting.search([], order="id"):
     event = meeting.calendar_event_id
-    print(meeting.meeting_name, meeting.status, "event", event.id, "active", event.active,
-          "alarms", event.alarm_ids.mapped("name"), "attendees", event.partner_ids.mapped("name"))
+    print(
+        meeting.meeting_name,
+        meeting.status,
+        "event",
+        event.id,
+        "active",
+        event.active,
+        "alarms",
+        event.alarm_ids.mapped("name"),
+        "attendees",
+        event.partner_ids.mapped("name"),
+    )
     assert event and (event.res_model, event.res_id) == (meeting._name, meeting.id)
     assert event.active == (meeting.status in ("scheduled", "done", "missed"))
     assert bool(event.alarm_ids) == (meeting.status == "scheduled")
