@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 import psycopg2
 import requests
 from lxml import etree
-from odoo_server import OdooServer, odoo_options, open_registry  # first: it puts $ODOO_SRC on sys.path
+from odoo_server import OdooServer, odoo_options, open_registry, portal_user  # first: it puts $ODOO_SRC on sys.path
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -319,27 +319,13 @@ class Seeder:
         """The 'history' pair: one mentor and one mentee of their own batch, allocated, who log in to the portal
         (history-mentor@ / history-mentee@bench.test), with ``meetings`` meetings (hosted by the one, attended by
         the other) and a follow-up with one goal per past meeting (closed, the three latest open)."""
-        env = self.env
         batch = self._batch()
         batch.code = "BHISTORY"
         mentor, mentee = self.students(2, batch)
         self.env["op.marksheet.line"].create({"marksheet_reg_id": self.register.id, "student_id": mentor.id})
         self.applications(mentor, {mentor.id: mentee.ids}, "approve")
-        portal = env.ref("base.group_portal")
         for login, student in (("history-mentor@bench.test", mentor), ("history-mentee@bench.test", mentee)):
-            student.user_id = (
-                env["res.users"]
-                .with_context(no_reset_password=True)
-                .create(
-                    {
-                        "name": student.name,
-                        "login": login,
-                        "password": PASSWORD,
-                        "partner_id": student.partner_id.id,
-                        "groups_id": [Command.set(portal.ids)],
-                    }
-                )
-            )
+            portal_user(student, login, PASSWORD)
         self.history_rows(meetings)
 
     def history_rows(self, meetings):
@@ -864,22 +850,8 @@ def main():
         seeder.grow(small["students"], small["mentors"])
         # the measured mentor and mentee log in: portal users of the first batch's first mentor and mentee
         alloc = env["op.mentor.allocation"].search([], order="id asc", limit=1)
-        portal = env.ref("base.group_portal")
         for login, student in (("mentor@bench.test", alloc.mentor_id), ("mentee@bench.test", alloc.student_ids[:1])):
-            user = (
-                env["res.users"]
-                .with_context(no_reset_password=True)
-                .create(
-                    {
-                        "name": student.name,
-                        "login": login,
-                        "password": PASSWORD,
-                        "partner_id": student.partner_id.id,
-                        "groups_id": [Command.set(portal.ids)],
-                    }
-                )
-            )
-            student.user_id = user
+            portal_user(student, login, PASSWORD)
         pending_batch = seeder._batch()
         pending_batch.code = "BPENDING"
         candidates = seeder.students(args.approve, pending_batch, marks=True)
@@ -977,7 +949,7 @@ def report(args, small, seeding, orm_time, sql_time, counts, pg_version, small_r
     lines = [
         "# Benchmark results",
         "",
-        "Written by `tools/dev bench` (tools/bench.py); see readme/PERFORMANCE.md for what is measured and how.",
+        "Written by `tools/dev bench` (tools/bench.py); see docs/performance.md for what is measured and how.",
         "",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {machine()}",

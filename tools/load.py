@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 
 import requests
 from freezegun import freeze_time
-from odoo_server import OdooServer, odoo_options, open_registry  # first: it puts $ODOO_SRC on the path
+from odoo_server import OdooServer, odoo_options, open_registry, portal_user  # first: it puts $ODOO_SRC on the path
 
 from odoo import SUPERUSER_ID, Command, api
 
@@ -106,7 +106,6 @@ def seed(env, n_users, meetings_per_mentor):
             "faculty_subject_ids": [Command.set(subject.ids)],
         }
     )
-    portal = env.ref("base.group_portal")
     users = {}
     n_mentors = n_users // 2
     for role, count in (("mentor", n_mentors), ("mentee", n_users - n_mentors)):
@@ -123,21 +122,7 @@ def seed(env, n_users, meetings_per_mentor):
                     "course_detail_ids": [Command.create({"course_id": course.id, "batch_id": batch.id})],
                 }
             )
-            user = (
-                env["res.users"]
-                .with_context(no_reset_password=True)
-                .create(
-                    {
-                        "name": student.name,
-                        "login": login,
-                        "password": PASSWORD,
-                        "partner_id": student.partner_id.id,
-                        "groups_id": [Command.set(portal.ids)],
-                        "tz": "Europe/Brussels",
-                    }
-                )
-            )
-            student.user_id = user
+            portal_user(student, login, PASSWORD, tz="Europe/Brussels")
             users[login] = (role, student)
     mentors = [student for role, student in users.values() if role == "mentor"]
     mentees = [student for role, student in users.values() if role == "mentee"]

@@ -54,6 +54,27 @@ def open_registry(db, options, log_level="warn", logfile=None):
     return odoo.modules.registry.Registry(db)
 
 
+def portal_user(student, login, password, **extra):
+    """A portal user for ``student`` (op.student), on the student's own partner, linked to the student."""
+    env = student.env
+    user = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            {
+                "name": student.name,
+                "login": login,
+                "password": password,
+                "partner_id": student.partner_id.id,
+                "groups_id": [(6, 0, env.ref("base.group_portal").ids)],
+                **extra,
+            }
+        )
+    )
+    student.user_id = user
+    return user
+
+
 class OdooServer:
     """The real Odoo HTTP server (odoo-bin) on a free loopback port, started and ready when built:
     it answered ``/web/health``. ``workers=0`` is the threaded server; with workers it is prefork

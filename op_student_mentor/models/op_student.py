@@ -90,7 +90,7 @@ class OpStudent(models.Model):
     )
     mentor_at_risk = fields.Boolean("At Risk", readonly=True, copy=False, tracking=True, index=True)
     mentor_at_risk_reason = fields.Text("At-risk Reason", readonly=True, copy=False)
-    # Program rules (readme/PROGRAM.md): capacity per mentor, recognition of a completed term.
+    # Program rules (docs/admin.md): capacity per mentor, recognition of a completed term.
     mentor_capacity = fields.Integer(
         "Mentee Limit",
         tracking=True,

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
-from .res_config_settings import COMPANY_SETTINGS, DEFAULT_ALARMS, MENTOR_SETTINGS
+from .res_config_settings import COMPANY_SETTINGS, DEFAULT_ALARMS, MENTOR_SETTINGS, check_setting_ranges
 
 
 def _company_setting_field(name, **kwargs):
@@ -61,19 +60,7 @@ class ResCompany(models.Model):
 
     @api.constrains(*(f"mentor_{name}" for name in COMPANY_SETTINGS))
     def _check_mentor_settings(self):
-        for company in self:
-            for name in COMPANY_SETTINGS:
-                setting, fname = MENTOR_SETTINGS[name], f"mentor_{name}"
-                if not setting.low <= company[fname] <= setting.high:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
-                            setting=self._fields[fname]._description_string(self.env),
-                            low=setting.low,
-                            high=setting.high,
-                            value=company[fname],
-                        )
-                    )
+        check_setting_ranges(self, COMPANY_SETTINGS)
 
     # ------------------------------------------------------------
     # TOOLS

@@ -83,6 +83,24 @@ def _setting_field(name, **kwargs):
     return field_class(setting.label, default=setting.default, **kwargs)
 
 
+def check_setting_ranges(records, names):
+    """Refuse a value of the settings ``names`` (keys of MENTOR_SETTINGS) out of its range, on the settings
+    form (res.config.settings) and on the companies (res.company), whose fields are named alike."""
+    for record in records:
+        for name in names:
+            setting, fname = MENTOR_SETTINGS[name], f"mentor_{name}"
+            if not setting.low <= record[fname] <= setting.high:
+                raise ValidationError(
+                    record.env._(
+                        "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
+                        setting=record._fields[fname]._description_string(record.env),
+                        low=setting.low,
+                        high=setting.high,
+                        value=record[fname],
+                    )
+                )
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
@@ -178,19 +196,7 @@ class ResConfigSettings(models.TransientModel):
 
     @api.constrains(*(f"mentor_{name}" for name in MENTOR_SETTINGS))
     def _check_mentor_settings(self):
-        for settings in self:
-            for name, setting in MENTOR_SETTINGS.items():
-                fname = f"mentor_{name}"
-                if not setting.low <= settings[fname] <= setting.high:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be between %(low)s and %(high)s (got %(value)s).",
-                            setting=self._fields[fname]._description_string(self.env),
-                            low=setting.low,
-                            high=setting.high,
-                            value=settings[fname],
-                        )
-                    )
+        check_setting_ranges(self, MENTOR_SETTINGS)
 
     # ------------------------------------------------------------
     # SETTINGS FORM
