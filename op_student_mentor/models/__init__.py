@@ -1,6 +1,6 @@
 # isort: off
 # First the mixins that the models below inherit (a model's parents must be in the registry before it).
-from . import op_mentor_workflow_mixin, op_mentor_eligibility, op_mentor_escalation
+from . import op_mentor_workflow_mixin, op_mentor_eligibility, op_mentor_escalation, op_mentor_company_check
 from . import op_mentor_meeting_agenda, op_mentor_meeting_calendar, op_mentor_meeting_notification
 
 # isort: on
@@ -25,7 +25,6 @@ from . import (
     op_student_achievement,
     op_student_skill,
     res_company,
-    res_company_check,
     res_config_settings,
     res_users,
 )

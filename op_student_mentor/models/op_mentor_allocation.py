@@ -10,7 +10,7 @@ class OpMentorAllocation(models.Model):
     _name = "op.mentor.allocation"
     _description = "Mentor Allocation"
     _check_company_auto = True
-    _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.escalation.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.escalation.mixin", "op.mentor.company.check"]
     _order = "id desc"
 
     # ------------------------------------------------------------

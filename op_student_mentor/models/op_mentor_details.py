@@ -10,7 +10,13 @@ class OpMentorDetails(models.Model):
     _name = "op.mentor.details"
     _description = "Mentor Application"
     _check_company_auto = True
-    _inherit = ["mail.thread", "mail.activity.mixin", "op.mentor.workflow.mixin", "op.mentor.eligibility.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "op.mentor.workflow.mixin",
+        "op.mentor.eligibility.mixin",
+        "op.mentor.company.check",
+    ]
     _order = "id desc"
     # The nominating faculty answers the administrator and a rejection on any of her applications,
     # which she may read but only edit as drafts (record rules): posting needs read access only.

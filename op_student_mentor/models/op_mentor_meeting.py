@@ -37,6 +37,7 @@ class OpMentorMeeting(models.Model):
         "op.mentor.meeting.agenda.mixin",
         "op.mentor.meeting.calendar.mixin",
         "op.mentor.meeting.notification.mixin",
+        "op.mentor.company.check",
     ]
     _order = "date desc, id desc"
     _rec_name = "meeting_name"

@@ -12,6 +12,15 @@ from odoo.tests import HttpCase, TransactionCase
 
 # What a portal user who is not an approved mentor reads on a mentor route.
 PORTAL_REFUSAL = "Only approved mentors can manage mentor meetings"
+# The program's own models, for the access checks of each role
+MENTOR_MODELS = (
+    "op.mentor.details",
+    "op.mentor.allocation",
+    "op.mentor.meeting",
+    "op.mentor.followup",
+    "op.mentor.goal",
+    "op.mentor.meeting.rating",
+)
 
 # What a translation must keep exactly: format placeholders, QWeb / inline-template expressions,
 # the markup (tag names) and the attributes that are not text for the reader.
@@ -454,3 +463,12 @@ def tamper_company_setting(company, fname, value):
     """Write a company's setting as a shell or an import of an older version could, past the ORM's check."""
     company.env.cr.execute(f'UPDATE res_company SET "{fname}" = %s WHERE id = %s', [value, company.id])  # noqa: S608
     company.invalidate_recordset([fname])
+
+
+def activate_portal_languages(env, modules):
+    """French and Spanish active, the terms of ``modules`` loaded and the website serving both."""
+    french = env["res.lang"]._activate_lang("fr_FR")
+    spanish = env["res.lang"]._activate_lang("es_ES")
+    env["ir.module.module"]._load_module_terms(modules, ["fr_FR", "es_ES"], overwrite=True)
+    # OpenEduCat brings the website: its pages are served in the website's languages
+    env["website"].search([]).language_ids |= french | spanish

@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common import MentorCommon
+from .common import MentorCommon, activate_portal_languages
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 
@@ -18,13 +18,7 @@ class TestMentorTranslations(HttpCase, MentorCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        french = cls.env["res.lang"]._activate_lang("fr_FR")
-        spanish = cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["op_student_mentor", "calendar"], ["fr_FR", "es_ES"], overwrite=True
-        )
-        # OpenEduCat brings the website: its pages are served in the website's languages
-        cls.env["website"].search([]).language_ids |= french | spanish
+        activate_portal_languages(cls.env, ["op_student_mentor", "calendar"])
 
     def _page(self, url, login):
         self.authenticate(login, login)

@@ -17,17 +17,9 @@ from odoo.modules.migration import load_script
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import MentorPortalCommon
+from .common import MENTOR_MODELS, MentorPortalCommon
 
 RULE_LOGGERS = ("odoo.addons.base.models.ir_rule", "odoo.models")
-MENTOR_MODELS = (
-    "op.mentor.details",
-    "op.mentor.allocation",
-    "op.mentor.meeting",
-    "op.mentor.followup",
-    "op.mentor.goal",
-    "op.mentor.meeting.rating",
-)
 
 
 @tagged("post_install", "-at_install")

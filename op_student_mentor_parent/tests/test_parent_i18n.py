@@ -3,6 +3,7 @@ page and e-mails in their language."""
 
 from pathlib import Path
 
+from odoo.addons.op_student_mentor.tests.common import activate_portal_languages
 from odoo.tests import tagged
 
 from .common import ParentPortalCommon
@@ -15,12 +16,7 @@ class TestParentTranslations(ParentPortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        french = cls.env["res.lang"]._activate_lang("fr_FR")
-        spanish = cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["op_student_mentor", "op_student_mentor_parent"], ["fr_FR", "es_ES"], overwrite=True
-        )
-        cls.env["website"].search([]).language_ids |= french | spanish
+        activate_portal_languages(cls.env, ["op_student_mentor", "op_student_mentor_parent"])
 
     def test_every_string_translated_in_french_and_spanish(self):
         self.assertTranslationsComplete(I18N, "op_student_mentor_parent.pot", 50)

@@ -10,14 +10,6 @@ from odoo.tools import mute_logger
 from .common import ParentCommon
 
 CONSENT = "op.mentor.parent.consent"
-PROGRAM_MODELS = (
-    "op.mentor.details",
-    "op.mentor.allocation",
-    "op.mentor.meeting",
-    "op.mentor.followup",
-    "op.mentor.goal",
-    "op.mentor.meeting.rating",
-)
 
 
 @tagged("post_install", "-at_install")

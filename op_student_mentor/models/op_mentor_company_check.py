@@ -7,7 +7,8 @@ class MentorCompanyCheck(models.AbstractModel):
 
     Odoo's ``_check_company`` accepts a many2many as soon as one of its records fits the company, so a
     company-B student would pass among company-A mentees. Here every record of a ``check_company``
-    many2many must belong to the record's company (or to none)."""
+    many2many must belong to the record's company (or to none). Inherited by applications, allocations and
+    meetings (their mentees)."""
 
     _name = "op.mentor.company.check"
     _description = "Company Consistency of Mentorship Records"
@@ -35,18 +36,3 @@ class MentorCompanyCheck(models.AbstractModel):
                         )
                     )
         return result
-
-
-class OpMentorDetails(models.Model):
-    _name = "op.mentor.details"
-    _inherit = ["op.mentor.details", "op.mentor.company.check"]
-
-
-class OpMentorAllocation(models.Model):
-    _name = "op.mentor.allocation"
-    _inherit = ["op.mentor.allocation", "op.mentor.company.check"]
-
-
-class OpMentorMeeting(models.Model):
-    _name = "op.mentor.meeting"
-    _inherit = ["op.mentor.meeting", "op.mentor.company.check"]
